@@ -1,0 +1,319 @@
+import CSystem
+import Glibc
+
+/// A single-threaded event loop: asyncore's socket map and `loop()` as an object.
+///
+/// Every pass asks each dispatcher ``Dispatcher/readable()`` and
+/// ``Dispatcher/writable()``, waits for readiness (epoll by default), calls the
+/// ready dispatchers' handlers, then fires due timers and closures posted from
+/// other threads. The kernel is told only about interest that changed, so a
+/// pass costs a cheap call per dispatcher plus a syscall per ready one.
+///
+/// ```swift
+/// let loop = try EventLoop()
+/// let server = try EchoServer(port: 0, loop: loop)
+/// print("listening on \(try server.localAddress)")
+/// try loop.run()            // returns when no dispatcher and no timer is left
+/// ```
+/// The loop is not `Sendable`: create it, its dispatchers and its timers on
+/// one thread. Other threads use ``handle`` only. Dispatchers hold the loop
+/// `unowned`, so keep the loop alive as long as they are; it closes any still
+/// open when it goes away.
+public final class EventLoop {
+    /// The thread-safe handle for waking, calling into and stopping this loop.
+    public let handle: LoopHandle
+    /// The clock that timers and time-outs use.
+    public let clock: LoopClock
+    /// The readiness mechanism in use.
+    public let backend: PollerBackend
+    /// Receives every log line of the loop and its dispatchers; the default
+    /// writes it to standard error.
+    public var logger: (String) -> Void = EventLoop.standardErrorLogger
+
+    private let poller: Poller
+    /// The socket map: every open dispatcher, in registration order until one closes.
+    private(set) var channels: [Dispatcher] = []
+    /// Open dispatchers by descriptor, for mapping events back to them.
+    private var byDescriptor: [Dispatcher?] = []
+    private var ready: [ReadyEvent] = []
+    private var nextGeneration: UInt32 = 1
+    var timers = TimerHeap()
+    private var timerSequence: UInt64 = 0
+    /// Work the loop owes itself (connect failures found synchronously):
+    /// run at the start of the next pass.
+    private var deferred: [() -> Void] = []
+    /// Dispatchers whose close or end-of-input must be reported once the
+    /// current handler returns; hooks are never re-entered from `send`.
+    private var attention: [Dispatcher] = []
+    /// Listeners that stopped accepting because descriptors ran out.
+    private var pausedListeners: [Dispatcher] = []
+    private var signalHandlers: [Int32: (Int32) -> Void] = [:]
+    /// One receive buffer for every dispatcher of this loop, so an idle
+    /// connection holds no buffer of its own.
+    package let readBuffer: UnsafeMutableRawBufferPointer
+
+    static let wakeToken: UInt64 = UInt64(UInt32.max) << 32
+
+    /// Makes a loop with its own poller and wake-up descriptor.
+    /// - Throws: ``SystemError`` when the kernel refuses the epoll or eventfd descriptor.
+    public init(backend: PollerBackend = .epoll, clock: LoopClock = MonotonicClock()) throws(SystemError) {
+        self.backend = backend
+        self.clock = clock
+        switch backend {
+        case .epoll: poller = try EpollPoller()
+        case .poll: poller = PollPoller()
+        }
+        do {
+            handle = try LoopHandle()
+            try poller.update(fd: handle.wakeDescriptor, token: EventLoop.wakeToken, from: [], to: .read)
+        } catch {
+            poller.close()
+            throw error
+        }
+        readBuffer = .allocate(byteCount: 65536, alignment: 16)
+    }
+
+    deinit {
+        for channel in channels { channel.abandon() }
+        SignalRelay.uninstall(wakeDescriptor: handle.wakeDescriptor)
+        poller.close()
+        readBuffer.deallocate()
+    }
+
+    /// The open dispatchers (asyncore's socket map), in no promised order.
+    public var dispatchers: [Dispatcher] { channels }
+
+    /// The number of pending timers.
+    public var pendingTimerCount: Int { timers.count }
+
+    // MARK: Running
+
+    /// Runs passes until no dispatcher and no timer is left, `count` passes
+    /// have run, or ``LoopHandle/stop()`` was called.
+    ///
+    /// - Parameters:
+    ///   - timeout: the longest one pass waits for readiness; nil waits until
+    ///     something happens (an event, a timer, a wake-up).
+    ///   - count: how many passes to run at most; nil for no limit.
+    /// - Throws: ``SystemError`` only if the poller itself fails.
+    public func run(timeout: Duration? = nil, count: Int? = nil) throws(SystemError) {
+        var remaining = count ?? Int.max
+        while remaining > 0, !channels.isEmpty || !timers.isEmpty {
+            try runPass(timeout: timeout)
+            remaining -= 1
+            if handle.consumeStop() { return }
+        }
+    }
+
+    /// Runs passes until ``LoopHandle/stop()`` is called, even while the map is
+    /// empty: the loop of an embedded server waiting for work from other threads.
+    public func runUntilStopped() throws(SystemError) {
+        while !handle.consumeStop() {
+            try runPass(timeout: nil)
+        }
+    }
+
+    /// One pass: update interest, wait, dispatch, fire timers, run posted closures.
+    public func runPass(timeout: Duration?) throws(SystemError) {
+        runDeferred()
+        try updateInterest()
+        try poller.wait(timeoutMS: waitMilliseconds(limit: timeout), into: &ready)
+        for event in ready {
+            dispatch(event)
+        }
+        fireDueTimers()
+    }
+
+    private func waitMilliseconds(limit: Duration?) -> Int32 {
+        if !deferred.isEmpty || !attention.isEmpty { return 0 }
+        var wait: Int64 = limit.map { max(0, $0.nanoseconds) } ?? -1
+        if let earliest = timers.earliest {
+            let untilDue = clock is MonotonicClock ? max(0, earliest.deadline.nanoseconds - clock.now.nanoseconds) : 0
+            wait = wait < 0 ? untilDue : min(wait, untilDue)
+        }
+        if wait < 0 { return -1 }
+        // Round up, so a timer due in 0.3 ms is not polled for in a busy loop.
+        return Int32(clamping: (wait + 999_999) / 1_000_000)
+    }
+
+    private func updateInterest() throws(SystemError) {
+        var index = 0
+        while index < channels.count {
+            let channel = channels[index]
+            let wanted = channel.currentInterest()
+            if channel.isOpen, wanted != channel.registeredInterest {
+                try poller.update(fd: channel.descriptor, token: channel.token, from: channel.registeredInterest, to: wanted)
+                channel.registeredInterest = wanted
+            }
+            if index < channels.count, channels[index] === channel { index += 1 }
+        }
+    }
+
+    private func dispatch(_ event: ReadyEvent) {
+        if event.token == EventLoop.wakeToken {
+            runPostedJobs()
+            return
+        }
+        let descriptor = Int(UInt32(truncatingIfNeeded: event.token))
+        guard descriptor < byDescriptor.count, let channel = byDescriptor[descriptor],
+              channel.token == event.token else { return }
+        channel.dispatch(event.events)
+    }
+
+    private func runPostedJobs() {
+        for job in handle.drain() {
+            job.run()
+            settle()
+        }
+        for signal in SignalRelay.takePending() {
+            signalHandlers[signal]?(signal)
+            settle()
+        }
+    }
+
+    private func runDeferred() {
+        while !deferred.isEmpty {
+            let work = deferred
+            deferred.removeAll()
+            for item in work {
+                item()
+                settle()
+            }
+        }
+        settle()
+    }
+
+    private func fireDueTimers() {
+        guard !timers.isEmpty else { return }
+        let now = clock.now
+        while let earliest = timers.earliest, earliest.deadline <= now {
+            _ = timers.popEarliest()
+            let action = earliest.action
+            earliest.action = nil
+            action?()
+            settle()
+        }
+    }
+
+    // MARK: Timers and work
+
+    /// Runs `action` on this loop once `delay` has passed on its clock.
+    /// - Returns: a timer to cancel it with.
+    @discardableResult
+    public func schedule(after delay: Duration, _ action: @escaping () -> Void) -> LoopTimer {
+        schedule(at: clock.now.advanced(by: delay), action)
+    }
+
+    /// Runs `action` on this loop once its clock reaches `deadline`.
+    @discardableResult
+    public func schedule(at deadline: LoopInstant, _ action: @escaping () -> Void) -> LoopTimer {
+        timerSequence += 1
+        let timer = LoopTimer(deadline: deadline, sequence: timerSequence, loop: self, action: action)
+        timers.insert(timer)
+        return timer
+    }
+
+    /// Moves a pending timer to a new deadline without allocating a new one.
+    public func reschedule(_ timer: LoopTimer, at deadline: LoopInstant) {
+        guard timer.action != nil else { return }
+        timers.remove(timer)
+        timer.deadline = deadline
+        timers.insert(timer)
+    }
+
+    /// Runs `work` at the start of the next pass, on this thread.
+    func deferUntilNextPass(_ work: @escaping () -> Void) {
+        deferred.append(work)
+    }
+
+    /// Calls `body` on this loop's thread when one of `signals` arrives
+    /// (`SIGINT`, `SIGTERM`, ...). Installs process-wide signal handlers: the
+    /// last loop to call this receives the signals.
+    ///
+    /// ```swift
+    /// try loop.onSignals([SIGINT, SIGTERM]) { _ in loop.handle.stop() }
+    /// ```
+    public func onSignals(_ signals: [Int32], _ body: @escaping (Int32) -> Void) throws(SystemError) {
+        for signal in signals { signalHandlers[signal] = body }
+        try SignalRelay.install(signals, wakeDescriptor: handle.wakeDescriptor)
+    }
+
+    /// Closes every dispatcher (asyncore's `close_all`); handlers are not called.
+    public func closeAll() {
+        for channel in channels { channel.close() }
+        channels.removeAll()
+    }
+
+    // MARK: Registration (called by Dispatcher)
+
+    func register(_ channel: Dispatcher) -> UInt64 {
+        let descriptor = Int(channel.descriptor)
+        if descriptor >= byDescriptor.count {
+            byDescriptor.append(contentsOf: repeatElement(nil, count: max(descriptor + 1, byDescriptor.count * 2) - byDescriptor.count))
+        }
+        byDescriptor[descriptor] = channel
+        channel.mapIndex = channels.count
+        channels.append(channel)
+        nextGeneration = nextGeneration == UInt32.max - 1 ? 1 : nextGeneration + 1
+        return UInt64(nextGeneration) << 32 | UInt64(UInt32(descriptor))
+    }
+
+    func unregister(_ channel: Dispatcher) {
+        if !channel.registeredInterest.isEmpty {
+            try? poller.update(fd: channel.descriptor, token: channel.token, from: channel.registeredInterest, to: [])
+            channel.registeredInterest = []
+        }
+        let descriptor = Int(channel.descriptor)
+        if descriptor < byDescriptor.count, byDescriptor[descriptor] === channel { byDescriptor[descriptor] = nil }
+        let index = channel.mapIndex
+        if index >= 0, index < channels.count, channels[index] === channel {
+            let last = channels.count - 1
+            if index != last {
+                channels[index] = channels[last]
+                channels[index].mapIndex = index
+            }
+            channels.removeLast()
+        }
+        channel.mapIndex = -1
+        resumePausedListeners()
+    }
+
+    /// Asks for `channel`'s close or end of input to be reported after the
+    /// running handler returns.
+    func needsAttention(_ channel: Dispatcher) {
+        attention.append(channel)
+    }
+
+    /// Reports closes and ends of input that handlers caused.
+    func settle() {
+        while let channel = attention.popLast() {
+            channel.settle()
+        }
+    }
+
+    func pauseAccepting(_ listener: Dispatcher) {
+        guard !pausedListeners.contains(where: { $0 === listener }) else { return }
+        pausedListeners.append(listener)
+    }
+
+    func resumeAccepting(_ listener: Dispatcher) {
+        pausedListeners.removeAll { $0 === listener }
+    }
+
+    private func resumePausedListeners() {
+        guard !pausedListeners.isEmpty else { return }
+        let listeners = pausedListeners
+        pausedListeners.removeAll()
+        for listener in listeners { listener.resumeAccepting() }
+    }
+
+    func log(_ line: String) {
+        logger(line)
+    }
+
+    private static func standardErrorLogger(_ line: String) {
+        var text = line
+        text.append("\n")
+        text.withUTF8 { bytes in _ = Glibc.write(2, bytes.baseAddress, bytes.count) }
+    }
+}
