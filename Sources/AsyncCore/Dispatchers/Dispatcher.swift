@@ -296,13 +296,24 @@ open class Dispatcher: CustomStringConvertible {
     /// running handler returns.
     public func recv(_ maxBytes: Int = 65536) throws(SystemError) -> [UInt8] {
         if maxBytes <= loop.readBuffer.count {
-            let count = try recv(into: UnsafeMutableRawBufferPointer(rebasing: loop.readBuffer[0..<maxBytes]))
-            return Array(UnsafeRawBufferPointer(rebasing: loop.readBuffer[0..<count]))
+            let count = loop.readBuffer.withUnsafeMutableBytes { raw in
+                Result { () throws(SystemError) in try recv(into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<maxBytes])) }
+            }
+            return Array(loop.readBuffer[0..<(try count.get())])
         }
         var bytes = [UInt8](repeating: 0, count: maxBytes)
         let count = bytes.withUnsafeMutableBytes { raw in Result { () throws(SystemError) in try recv(into: raw) } }
         bytes.removeLast(maxBytes - (try count.get()))
         return bytes
+    }
+
+    /// Receives into the loop's shared read buffer; returns the byte count.
+    /// The bytes are `loop.readBuffer[0..<count]` until the next read.
+    package func recvIntoLoopBuffer() throws(SystemError) -> Int {
+        let count = loop.readBuffer.withUnsafeMutableBytes { raw in
+            Result { () throws(SystemError) in try recv(into: raw) }
+        }
+        return try count.get()
     }
 
     /// Receives into `buffer`; returns the byte count, 0 as ``recv(_:)`` returns empty.
@@ -486,6 +497,12 @@ open class Dispatcher: CustomStringConvertible {
             if pending != 0 { route(SystemError(.recv, errno: pending)) }
             loop.settle()
         }
+    }
+
+    /// Runs `body` as the loop runs a hook: errors are routed to
+    /// ``handleClose()`` or ``handleError(_:)``, and closes are reported after.
+    package func runAsHook(_ body: () throws -> Void) {
+        invoke { _ in try body() }
     }
 
     @inline(__always)

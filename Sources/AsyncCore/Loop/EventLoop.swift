@@ -49,8 +49,9 @@ public final class EventLoop {
     private var pausedListeners: [Dispatcher] = []
     private var signalHandlers: [Int32: (Int32) -> Void] = [:]
     /// One receive buffer for every dispatcher of this loop, so an idle
-    /// connection holds no buffer of its own.
-    package let readBuffer: UnsafeMutableRawBufferPointer
+    /// connection holds no buffer of its own. A slice of it that a handler
+    /// keeps past its call is copied on the next read (copy-on-write).
+    package var readBuffer = [UInt8](repeating: 0, count: 65536)
 
     static let wakeToken: UInt64 = UInt64(UInt32.max) << 32
 
@@ -70,14 +71,12 @@ public final class EventLoop {
             poller.close()
             throw error
         }
-        readBuffer = .allocate(byteCount: 65536, alignment: 16)
     }
 
     deinit {
         for channel in channels { channel.abandon() }
         SignalRelay.uninstall(wakeDescriptor: handle.wakeDescriptor)
         poller.close()
-        readBuffer.deallocate()
     }
 
     /// The open dispatchers (asyncore's socket map), in no promised order.
@@ -222,7 +221,7 @@ public final class EventLoop {
     }
 
     /// Runs `work` at the start of the next pass, on this thread.
-    func deferUntilNextPass(_ work: @escaping () -> Void) {
+    package func deferUntilNextPass(_ work: @escaping () -> Void) {
         deferred.append(work)
     }
 
