@@ -5,10 +5,13 @@ let package = Package(
     name: "SwiftAsyncore",
     products: [
         .library(name: "AsyncCore", targets: ["AsyncCore"]),
+        .library(name: "AsyncChat", targets: ["AsyncChat"]),
     ],
     targets: [
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
         .target(name: "AsyncCore", dependencies: ["CSystem"]),
+        .target(name: "AsyncChat", dependencies: ["AsyncCore", "CSystem"]),
         .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore"]),
+        .testTarget(name: "AsyncChatTests", dependencies: ["AsyncChat"]),
     ]
 )

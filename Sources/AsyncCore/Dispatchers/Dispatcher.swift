@@ -356,7 +356,8 @@ open class Dispatcher: CustomStringConvertible {
     }
 
     /// Closes the socket and leaves the loop's map. Idempotent; calls no hook.
-    public func close() {
+    /// Subclasses that hold resources override it and call `super.close()`.
+    open func close() {
         guard isOpen else { return }
         if acceptPaused { resumeAccepting() }
         accepting = false
