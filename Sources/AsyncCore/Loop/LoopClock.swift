@@ -38,6 +38,13 @@ extension Duration {
 public protocol LoopClock: AnyObject {
     /// The current instant.
     var now: LoopInstant { get }
+    /// True for a clock that moves only when told to: the loop then never
+    /// sleeps waiting for one of its timers.
+    var isVirtual: Bool { get }
+}
+
+extension LoopClock {
+    public var isVirtual: Bool { false }
 }
 
 /// `CLOCK_MONOTONIC`: never jumps with the wall clock. The default clock.
@@ -65,6 +72,7 @@ public final class MonotonicClock: LoopClock {
 /// the loop never waits in real time for virtual time to pass.
 public final class ManualClock: LoopClock {
     public private(set) var now: LoopInstant
+    public var isVirtual: Bool { true }
 
     public init(now: LoopInstant = LoopInstant(nanoseconds: 0)) {
         self.now = now
