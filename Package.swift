@@ -6,11 +6,14 @@ let package = Package(
     products: [
         .library(name: "AsyncCore", targets: ["AsyncCore"]),
         .library(name: "Echo", targets: ["Echo"]),
+        .executable(name: "echo-server", targets: ["echo-server"]),
     ],
     targets: [
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
         .target(name: "AsyncCore", dependencies: ["CSystem"]),
         .target(name: "Echo", dependencies: ["AsyncCore"], path: "Protocols/Echo"),
+        .target(name: "ExampleSupport", path: "Examples/ExampleSupport"),
+        .executableTarget(name: "echo-server", dependencies: ["AsyncCore", "Echo", "ExampleSupport"], path: "Examples/echo-server"),
         .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore"]),
     ]
 )
