@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "AsyncCore", targets: ["AsyncCore"]),
         .library(name: "Echo", targets: ["Echo"]),
         .executable(name: "echo-server", targets: ["echo-server"]),
+        .executable(name: "http-client", targets: ["http-client"]),
     ],
     targets: [
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
@@ -14,6 +15,7 @@ let package = Package(
         .target(name: "Echo", dependencies: ["AsyncCore"], path: "Protocols/Echo"),
         .target(name: "ExampleSupport", path: "Examples/ExampleSupport"),
         .executableTarget(name: "echo-server", dependencies: ["AsyncCore", "Echo", "ExampleSupport"], path: "Examples/echo-server"),
+        .executableTarget(name: "http-client", dependencies: ["AsyncCore", "ExampleSupport"], path: "Examples/http-client"),
         .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore"]),
     ]
 )
