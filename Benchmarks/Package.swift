@@ -7,8 +7,19 @@ import PackageDescription
 
 let package = Package(
     name: "SwiftAsyncoreBenchmarks",
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
     targets: [
         .executableTarget(name: "loadgen", path: "Sources/loadgen"),
         .executableTarget(name: "c-echo-server", path: "Sources/c-echo-server"),
+        .executableTarget(
+            name: "nio-echo-server",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Sources/nio-echo-server"
+        ),
     ]
 )

@@ -17,6 +17,7 @@ server_table=(
     "c-epoll-line|a b c d|bench:c-echo-server|$tools/c-echo-server --port 0"
     "py-asyncore|a|-|$python $here/servers/asyncore_echo.py --port 0"
     "py-asynchat|b c d|-|$python $here/servers/asynchat_echo.py --port 0"
+    "nio|a b c d|bench:nio-echo-server|$tools/nio-echo-server --port 0"
 )
 
 scenarios="a b c d"
