@@ -10,7 +10,7 @@ import AsyncCore
 /// }
 /// ```
 /// Backpressure: the handler reads no more than fits under
-/// ``maxPendingOutput``, so ``DispatcherWithSend/pendingOutputCount`` never
+/// ``maxPendingOutput``, so `pendingOutputCount` never
 /// exceeds it. Once the bound is reached it stops reading (the kernel's
 /// buffers then fill and TCP slows the client down) and resumes once half of
 /// the backlog has been sent; the gap keeps a slow reader from toggling the
@@ -24,7 +24,7 @@ public final class RawEchoHandler: DispatcherWithSend {
     public private(set) var isReadingPaused = false
 
     /// Adopts an accepted socket.
-    /// - Throws: ``SystemError`` if the socket cannot be made non-blocking.
+    /// - Throws: `SystemError` if the socket cannot be made non-blocking.
     public init(socket: Socket, options: EchoOptions = EchoOptions(), loop: EventLoop) throws(SystemError) {
         maxPendingOutput = options.maxPendingOutput
         try super.init(socket: socket, loop: loop)

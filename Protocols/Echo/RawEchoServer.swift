@@ -17,8 +17,8 @@ public final class RawEchoServer: Dispatcher {
     public let options: EchoOptions
 
     /// Binds to `address` (with `SO_REUSEADDR` for IP addresses) and listens.
-    /// Port 0 picks a free port; ``Dispatcher/localAddress`` tells which.
-    /// - Throws: ``SystemError`` when the socket cannot be made, bound or
+    /// Port 0 picks a free port; `localAddress` tells which.
+    /// - Throws: `SystemError` when the socket cannot be made, bound or
     ///   listened on; nothing is left registered with the loop then.
     public init(address: SocketAddress, options: EchoOptions = EchoOptions(), loop: EventLoop) throws(SystemError) {
         self.options = options
