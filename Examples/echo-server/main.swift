@@ -20,15 +20,16 @@ CommandLineProgram.run(name: "echo-server", usage: EchoServerSettings.usage) { a
     }
     let loop = try EventLoop()
     loop.logger = log
-    let server = try settings.mode.makeServer(address: address, options: settings.options, loop: loop)
-    Console.printLine("listening on \(try server.localAddress)")
-    log("mode \(settings.mode), at most \(settings.options.maxPendingOutput) pending bytes per client, open-file limit \(openFileLimit)")
-
+    // Before the port is announced, so a stop sent as soon as it is seen is not lost.
     try loop.onSignals([SIGINT, SIGTERM]) { [unowned loop] signal in
         let clients = loop.dispatchers.count - 1
         log("\(signal == SIGINT ? "SIGINT" : "SIGTERM"): stopping, closing \(clients) client connection\(clients == 1 ? "" : "s")")
         loop.handle.stop()
     }
+    let server = try settings.mode.makeServer(address: address, options: settings.options, loop: loop)
+    Console.printLine("listening on \(try server.localAddress)")
+    log("mode \(settings.mode), at most \(settings.options.maxPendingOutput) pending bytes per client, open-file limit \(openFileLimit)")
+
     try loop.run()
     loop.closeAll()
 }

@@ -34,8 +34,6 @@ public final class RawEchoServer: Dispatcher {
         }
     }
 
-    public override func writable() -> Bool { false }
-
     /// A client that cannot be adopted is closed and logged; the listener keeps serving.
     public override func handleAccepted(socket: Socket, address: SocketAddress) throws {
         do {
@@ -44,9 +42,5 @@ public final class RawEchoServer: Dispatcher {
             socket.close()
             logInfo("cannot serve \(address): \(error)", type: "error")
         }
-    }
-
-    public override func handleClose() {
-        close()
     }
 }
