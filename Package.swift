@@ -17,6 +17,7 @@ let package = Package(
         .executableTarget(name: "echo-server", dependencies: ["AsyncCore", "Echo", "ExampleSupport"], path: "Examples/echo-server"),
         .executableTarget(name: "http-client", dependencies: ["AsyncCore", "ExampleSupport"], path: "Examples/http-client"),
         .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore"]),
-        .testTarget(name: "EchoTests", dependencies: ["Echo", "AsyncCore", "echo-server"]),
+        .testTarget(name: "EchoTests", dependencies: ["Echo", "AsyncCore"]),
+        .testTarget(name: "ExampleTests", dependencies: ["AsyncCore", "echo-server", "http-client"]),
     ]
 )

@@ -18,7 +18,7 @@ import Testing
         }
         #expect(client.received == Array("abc\n".utf8))
 
-        let payload = patternBytes(3 << 20)
+        let payload = patternBytes(1 << 20)
         var offset = 0
         try drive(loop) {
             offset += try client.sendSome(payload[offset...])
