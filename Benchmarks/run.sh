@@ -96,6 +96,18 @@ stop_server() {
 trap 'stop_server; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
+# Builds PRODUCT of the package in DIRECTORY in release; stops the run if it fails.
+build_product() {
+    local directory=$1 product=$2 log="$work/build-$2.log"
+    echo "building $product (release, in $directory)" >&2
+    if ! (cd "$directory" && swift build -c release --product "$product") >"$log" 2>&1; then
+        grep -E "error" "$log" >&2 || tail -20 "$log" >&2
+        echo "run.sh: $product did not build" >&2
+        exit 1
+    fi
+    grep -E "warning:" "$log" >&2 || true
+}
+
 if [ "$build" = 1 ]; then
     products_root="" products_bench="loadgen"
     for name in $servers; do
@@ -104,16 +116,8 @@ if [ "$build" = 1 ]; then
             bench:*) products_bench+=" ${build_of[$name]#bench:}" ;;
         esac
     done
-    for product in $products_root; do
-        echo "building $product (release, root package)" >&2
-        (cd "$root" && swift build -c release --product "$product" 2>&1 | grep -E "error|warning" >&2 || true)
-        [ -x "$root/.build/release/$product" ] || { echo "run.sh: $product did not build" >&2; exit 1; }
-    done
-    for product in $products_bench; do
-        echo "building $product (release, Benchmarks package)" >&2
-        (cd "$here" && swift build -c release --product "$product" 2>&1 | grep -E "error|warning" >&2 || true)
-        [ -x "$tools/$product" ] || { echo "run.sh: $product did not build" >&2; exit 1; }
-    done
+    for product in $products_root; do build_product "$root" "$product"; done
+    for product in $products_bench; do build_product "$here" "$product"; done
 fi
 
 # Starts a server; sets server_pid and server_port.
