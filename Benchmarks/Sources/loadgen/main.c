@@ -112,6 +112,24 @@ static long server_rss_kib(void) {
     return kib;
 }
 
+/* The server's CPU time so far, user and system, in seconds; -1 if unknown.
+ * Far less disturbed by other load on the machine than wall-clock rates. */
+static double server_cpu_seconds(void) {
+    if (options.server_pid <= 0) return -1;
+    char path[64], text[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", options.server_pid);
+    FILE *file = fopen(path, "r");
+    if (!file) return -1;
+    size_t length = fread(text, 1, sizeof text - 1, file);
+    fclose(file);
+    text[length] = 0;
+    /* Fields 14 and 15 (utime, stime) follow the ")" that ends the command name. */
+    char *field = strrchr(text, ')');
+    unsigned long long user, system;
+    if (!field || sscanf(field + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &user, &system) != 2) return -1;
+    return (double)(user + system) / (double)sysconf(_SC_CLK_TCK);
+}
+
 static void raise_fd_limit(void) {
     struct rlimit limit;
     if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
@@ -231,6 +249,7 @@ static int count_failed(void) {
 static void run_storm(void) {
     struct epoll_event events[1024];
     long rss_before = server_rss_kib();
+    double cpu_before = server_cpu_seconds();
     int served = 0, failed = 0;
     uint64_t first_connect = now_ns();
     uint64_t deadline = first_connect + (uint64_t)(options.time_limit * 1e9);
@@ -260,12 +279,14 @@ static void run_storm(void) {
     }
     uint64_t all_served = now_ns();
     long rss_after = server_rss_kib();
+    double cpu_after = server_cpu_seconds();
     int timed_out = served + failed < options.clients;
     printf("RESULT scenario=storm clients=%d served=%d failed=%d timed_out=%d connect_s=%.3f all_served_s=%.3f "
-           "after_last_connect_s=%.3f rss_before_kib=%ld rss_after_kib=%ld bytes_per_connection=%.0f\n",
+           "after_last_connect_s=%.3f rss_before_kib=%ld rss_after_kib=%ld bytes_per_connection=%.0f server_cpu_ms=%.0f\n",
            options.clients, served, failed, timed_out, (last_connect - first_connect) / 1e9,
            (all_served - first_connect) / 1e9, (all_served - last_connect) / 1e9, rss_before, rss_after,
-           served > 0 && rss_before >= 0 ? (rss_after - rss_before) * 1024.0 / served : -1.0);
+           served > 0 && rss_before >= 0 ? (rss_after - rss_before) * 1024.0 / served : -1.0,
+           cpu_before >= 0 && cpu_after >= 0 ? (cpu_after - cpu_before) * 1e3 : -1.0);
 }
 
 static int compare_u64(const void *a, const void *b) {
@@ -293,6 +314,7 @@ static void run_bursts(void) {
 
     size_t capacity = 1 << 20, samples = 0;
     uint64_t *times = malloc(capacity * sizeof *times);
+    double cpu_before = server_cpu_seconds();
     uint64_t measure_start = now_ns();
     uint64_t measure_end = measure_start + (uint64_t)(options.duration * 1e9);
     uint64_t bursts = 0;
@@ -309,6 +331,8 @@ static void run_bursts(void) {
         }
     }
     double seconds = (now_ns() - measure_start) / 1e9;
+    double cpu_after = server_cpu_seconds();
+    double lines = (double)bursts * options.depth;
     double mean_us = 0, p99_us = 0;
     if (samples > 0) {
         uint64_t total = 0;
@@ -318,9 +342,10 @@ static void run_bursts(void) {
         p99_us = times[(size_t)(samples * 0.99)] / 1e3;
     }
     printf("RESULT scenario=bursts clients=%d depth=%d ready=%d failed=%d seconds=%.2f lines_per_s=%.0f "
-           "bursts_per_s=%.0f mean_us=%.1f p99_us=%.1f rss_kib=%ld\n",
+           "bursts_per_s=%.0f mean_us=%.1f p99_us=%.1f rss_kib=%ld server_cpu_us_per_line=%.2f\n",
            options.clients, options.depth, ready_clients, count_failed(), seconds,
-           bursts * options.depth / seconds, bursts / seconds, mean_us, p99_us, server_rss_kib());
+           lines / seconds, bursts / seconds, mean_us, p99_us, server_rss_kib(),
+           cpu_before >= 0 && cpu_after >= 0 && lines > 0 ? (cpu_after - cpu_before) * 1e6 / lines : -1.0);
     free(times);
 }
 
