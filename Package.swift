@@ -6,12 +6,24 @@ let package = Package(
     products: [
         .library(name: "AsyncCore", targets: ["AsyncCore"]),
         .library(name: "AsyncChat", targets: ["AsyncChat"]),
+        .library(name: "Echo", targets: ["Echo"]),
+        .executable(name: "echo-server", targets: ["echo-server"]),
+        .executable(name: "http-client", targets: ["http-client"]),
     ],
     targets: [
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
         .target(name: "AsyncCore", dependencies: ["CSystem"]),
         .target(name: "AsyncChat", dependencies: ["AsyncCore", "CSystem"]),
+
+        .target(name: "Echo", dependencies: ["AsyncCore", "AsyncChat"], path: "Protocols/Echo"),
+
+        .target(name: "ExampleSupport", path: "Examples/ExampleSupport"),
+        .executableTarget(name: "echo-server", dependencies: ["AsyncCore", "Echo", "ExampleSupport"], path: "Examples/echo-server"),
+        .executableTarget(name: "http-client", dependencies: ["AsyncCore", "ExampleSupport"], path: "Examples/http-client"),
+
         .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore"]),
         .testTarget(name: "AsyncChatTests", dependencies: ["AsyncChat"]),
+        .testTarget(name: "EchoTests", dependencies: ["Echo", "AsyncCore"]),
+        .testTarget(name: "ExampleTests", dependencies: ["AsyncCore", "echo-server", "http-client"]),
     ]
 )

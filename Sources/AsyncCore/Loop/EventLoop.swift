@@ -230,7 +230,10 @@ public final class EventLoop {
 
     /// Calls `body` on this loop's thread when one of `signals` arrives
     /// (`SIGINT`, `SIGTERM`, ...). Installs process-wide signal handlers: the
-    /// last loop to call this receives the signals.
+    /// last loop to call this receives the signals. The signals are unblocked
+    /// in the calling thread, since a process inherits its parent's signal
+    /// mask, and a parent that spawns from a libdispatch or test-runner
+    /// thread passes them on blocked.
     ///
     /// ```swift
     /// try loop.onSignals([SIGINT, SIGTERM]) { _ in loop.handle.stop() }

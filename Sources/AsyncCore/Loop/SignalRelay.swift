@@ -22,6 +22,10 @@ enum SignalRelay {
             sigemptyset(&action.sa_mask)
             _ = try Syscall.retrying(.sigaction) { sigaction(signal, &action, nil) }
         }
+        var installed = sigset_t()
+        sigemptyset(&installed)
+        for signal in signals { sigaddset(&installed, signal) }
+        pthread_sigmask(SIG_UNBLOCK, &installed, nil)
     }
 
     static func uninstall(wakeDescriptor descriptor: Int32) {

@@ -1,0 +1,6 @@
+/// The server did not finish its response in time.
+struct TimeoutError: Error, CustomStringConvertible {
+    let timeout: Duration
+
+    var description: String { "no complete response within \(timeout.components.seconds) s" }
+}

@@ -1,0 +1,27 @@
+import AsyncCore
+import ExampleSupport
+
+CommandLineProgram.run(name: "http-client", usage: HTTPClientSettings.usage) { arguments in
+    let settings = try HTTPClientSettings(arguments)
+    let url = settings.url
+    let hookLog: ((String) -> Void)? = settings.verbose ? { Console.printError("\(url): \($0)") } : nil
+    let rootLog = { (line: String) in if settings.verbose { Console.printError("root: \(line)") } }
+
+    let addresses = try SocketAddress.resolve(host: url.host, port: url.port)
+    let loop = try EventLoop()
+    // Try each address the name resolved to, as long as the connection itself fails.
+    for (index, address) in addresses.enumerated() {
+        let client = try HTTPClient(url: url, address: address, timeout: settings.timeout, loop: loop, hookLog: hookLog)
+        rootLog("LOOP STARTING")
+        try loop.run()
+        rootLog("LOOP DONE")
+        guard let failure = client.failure else {
+            rootLog("\(url) got \(client.receivedCount) bytes")
+            return
+        }
+        let connectFailed = (failure as? SystemError)?.call == .connect
+        if !connectFailed || index == addresses.count - 1 {
+            throw FetchError(url: url, address: address, reason: failure)
+        }
+    }
+}

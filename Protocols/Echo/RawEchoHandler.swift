@@ -1,0 +1,56 @@
+import AsyncCore
+
+/// One client of a ``RawEchoServer``: every byte it sends comes back, in order.
+///
+/// ```swift
+/// final class EchoListener: Dispatcher {
+///     override func handleAccepted(socket: Socket, address: SocketAddress) throws {
+///         _ = try RawEchoHandler(socket: socket, options: EchoOptions(), loop: loop)
+///     }
+/// }
+/// ```
+/// Backpressure: the handler reads no more than fits under
+/// ``maxPendingOutput``, so `pendingOutputCount` never
+/// exceeds it. Once the bound is reached it stops reading (the kernel's
+/// buffers then fill and TCP slows the client down) and resumes once half of
+/// the backlog has been sent; the gap keeps a slow reader from toggling the
+/// registration on every write. When the client half-closes, the pending echo
+/// is flushed first, then the connection closes.
+public final class RawEchoHandler: DispatcherWithSend {
+    /// The most unsent echo this client may hold in memory, in bytes.
+    public let maxPendingOutput: Int
+    /// True while the handler has stopped reading because the client is not
+    /// reading its echo.
+    public private(set) var isReadingPaused = false
+
+    /// Adopts an accepted socket.
+    /// - Throws: `SystemError` if the socket cannot be made non-blocking.
+    public init(socket: Socket, options: EchoOptions = EchoOptions(), loop: EventLoop) throws(SystemError) {
+        maxPendingOutput = options.maxPendingOutput
+        try super.init(socket: socket, loop: loop)
+    }
+
+    public override func readable() -> Bool { !isReadingPaused }
+
+    public override func handleRead() throws {
+        let room = min(maxPendingOutput - pendingOutputCount, loop.readBuffer.count)
+        guard room > 0 else {
+            isReadingPaused = true
+            return
+        }
+        let buffer = UnsafeMutableRawBufferPointer(rebasing: loop.readBuffer[0..<room])
+        let count = try recv(into: buffer)
+        guard count > 0 else { return }
+        try send(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        if pendingOutputCount >= maxPendingOutput { isReadingPaused = true }
+    }
+
+    public override func handleWrite() throws {
+        try super.handleWrite()
+        if isReadingPaused, pendingOutputCount <= maxPendingOutput / 2 { isReadingPaused = false }
+    }
+
+    public override func handleClose() {
+        close()
+    }
+}

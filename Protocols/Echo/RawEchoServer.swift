@@ -1,0 +1,46 @@
+import AsyncCore
+import Glibc
+
+/// The asyncore documentation's echo server: it accepts connections and hands
+/// each one to a ``RawEchoHandler``, which sends back every byte it receives.
+///
+/// ```swift
+/// let loop = try EventLoop()
+/// let server = try RawEchoServer(address: .ipv4("127.0.0.1", port: 7007), loop: loop)
+/// print("listening on \(try server.localAddress)")
+/// try loop.run()
+/// ```
+/// Unlike the documentation's version, a client that never reads its echo
+/// cannot make the server buffer without limit: see ``EchoOptions/maxPendingOutput``.
+public final class RawEchoServer: Dispatcher {
+    /// The settings every accepted client gets.
+    public let options: EchoOptions
+
+    /// Binds to `address` (with `SO_REUSEADDR` for IP addresses) and listens.
+    /// Port 0 picks a free port; `localAddress` tells which.
+    /// - Throws: `SystemError` when the socket cannot be made, bound or
+    ///   listened on; nothing is left registered with the loop then.
+    public init(address: SocketAddress, options: EchoOptions = EchoOptions(), loop: EventLoop) throws(SystemError) {
+        self.options = options
+        super.init(loop: loop)
+        do {
+            try createSocket(family: address.family)
+            if address.family != AF_UNIX { try setReuseAddress() }
+            try bind(to: address)
+            try listen()
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    /// A client that cannot be adopted is closed and logged; the listener keeps serving.
+    public override func handleAccepted(socket: Socket, address: SocketAddress) throws {
+        do {
+            _ = try RawEchoHandler(socket: socket, options: options, loop: loop)
+        } catch {
+            socket.close()
+            logInfo("cannot serve \(address): \(error)", type: "error")
+        }
+    }
+}

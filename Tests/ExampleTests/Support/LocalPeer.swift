@@ -1,0 +1,84 @@
+import AsyncCore
+import Glibc
+
+/// One end of a loopback TCP connection, or a listener, used from a test
+/// thread: every wait has a deadline, so a silent program fails the test
+/// instead of hanging it.
+final class LocalPeer {
+    let socket: Socket
+
+    private init(_ socket: Socket) {
+        self.socket = socket
+    }
+
+    deinit {
+        socket.close()
+    }
+
+    /// A listener on 127.0.0.1 and a free port.
+    static func listen() throws -> LocalPeer {
+        let socket = try Socket.make()
+        let peer = LocalPeer(socket)
+        try socket.bind(to: .ipv4(port: 0))
+        try socket.listen(backlog: 8)
+        return peer
+    }
+
+    /// A connection to 127.0.0.1:`port`.
+    static func connect(port: UInt16, limit: Duration = .seconds(20)) throws -> LocalPeer? {
+        let peer = LocalPeer(try Socket.make())
+        if try !peer.socket.connect(to: .ipv4(port: port)) {
+            guard try peer.wait(for: Int16(POLLOUT), limit: limit), try peer.socket.pendingError() == 0 else { return nil }
+        }
+        return peer
+    }
+
+    var port: UInt16 {
+        get throws { try socket.localAddress().port ?? 0 }
+    }
+
+    /// The next connection to this listener, or nil when none comes in time.
+    func accept(limit: Duration = .seconds(20)) throws -> LocalPeer? {
+        guard try wait(for: Int16(POLLIN), limit: limit), let (connection, _) = try socket.accept() else { return nil }
+        return LocalPeer(connection)
+    }
+
+    /// Sends all of `bytes`; false if the peer stopped taking them in time.
+    func sendAll(_ bytes: [UInt8], limit: Duration = .seconds(20)) throws -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = try bytes[offset...].withUnsafeBytes { raw throws(SystemError) in try socket.send(raw) }
+            if let sent {
+                offset += sent
+            } else if try !wait(for: Int16(POLLOUT), limit: limit) {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Receives until `complete` holds for what came, the peer finishes
+    /// sending, or `limit` passes; returns what came.
+    func receive(limit: Duration = .seconds(20), until complete: ([UInt8]) -> Bool) throws -> [UInt8] {
+        let deadline = ContinuousClock.now.advanced(by: limit)
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while !complete(received) {
+            let count = try chunk.withUnsafeMutableBytes { raw throws(SystemError) in try socket.receive(into: raw) }
+            if count == 0 { break }
+            if let count {
+                received += chunk[0..<count]
+            } else if try !wait(for: Int16(POLLIN), limit: deadline - ContinuousClock.now) {
+                break
+            }
+        }
+        return received
+    }
+
+    private func wait(for events: Int16, limit: Duration) throws -> Bool {
+        guard limit > .zero else { return false }
+        var state = pollfd(fd: socket.descriptor, events: events, revents: 0)
+        let milliseconds = Int32(clamping: limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000 + 1)
+        return poll(&state, 1, milliseconds) > 0
+    }
+}
