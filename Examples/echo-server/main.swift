@@ -26,9 +26,9 @@ CommandLineProgram.run(name: "echo-server", usage: EchoServerSettings.usage) { a
         log("\(signal == SIGINT ? "SIGINT" : "SIGTERM"): stopping, closing \(clients) client connection\(clients == 1 ? "" : "s")")
         loop.handle.stop()
     }
-    let server = try settings.mode.makeServer(address: address, options: settings.options, loop: loop)
+    let server = try EchoServer(address: address, mode: settings.mode, options: settings.options, loop: loop)
     Console.printLine("listening on \(try server.localAddress)")
-    log("mode \(settings.mode), at most \(settings.options.maxPendingOutput) pending bytes per client, open-file limit \(openFileLimit)")
+    log("mode \(settings.mode), at most \(settings.options.maxPendingOutput) pending bytes per client, lines up to \(settings.options.maxLineLength) bytes, open-file limit \(openFileLimit)")
 
     try loop.run()
     loop.closeAll()

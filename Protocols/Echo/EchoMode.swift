@@ -1,25 +1,16 @@
-import AsyncCore
-
-/// The kinds of echo server this module offers, by the name a command line uses.
+/// The kinds of echo this module offers, by the name a command line uses.
 ///
 /// ```swift
-/// let mode = EchoMode(rawValue: name) ?? .raw      // "raw", as on a command line
-/// let server = try mode.makeServer(address: .ipv4(port: 0), options: EchoOptions(), loop: loop)
-/// print("listening on \(try server.localAddress)")
-/// try loop.run()
+/// let mode = EchoMode(rawValue: name) ?? .line     // "line" or "raw", as on a command line
+/// let server = try EchoServer(address: .ipv4(port: 0), mode: mode, loop: loop)
 /// ```
 public enum EchoMode: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// Each line goes back once it is complete, with the line end it came
+    /// with: ``LineEchoChannel``.
+    case line
     /// Every byte goes back as soon as it arrives, however the input is split:
-    /// ``RawEchoServer``.
+    /// ``RawEchoHandler``.
     case raw
-
-    /// Binds and starts a listening server of this mode on `address`.
-    /// - Throws: `SystemError` when the socket cannot be made, bound or listened on.
-    public func makeServer(address: SocketAddress, options: EchoOptions, loop: EventLoop) throws(SystemError) -> Dispatcher {
-        switch self {
-        case .raw: return try RawEchoServer(address: address, options: options, loop: loop)
-        }
-    }
 
     public var description: String { rawValue }
 }

@@ -1,6 +1,6 @@
 import AsyncCore
 
-/// One client of a ``RawEchoServer``: every byte it sends comes back, in order.
+/// One client of a raw-mode ``EchoServer``: every byte it sends comes back, in order.
 ///
 /// ```swift
 /// final class EchoListener: Dispatcher {
@@ -38,10 +38,9 @@ public final class RawEchoHandler: DispatcherWithSend {
             isReadingPaused = true
             return
         }
-        let buffer = UnsafeMutableRawBufferPointer(rebasing: loop.readBuffer[0..<room])
-        let count = try recv(into: buffer)
+        let count = try recvIntoLoopBuffer(maxBytes: room)
         guard count > 0 else { return }
-        try send(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        try send(loop.readBuffer[0..<count])
         if pendingOutputCount >= maxPendingOutput { isReadingPaused = true }
     }
 

@@ -8,7 +8,7 @@ import Testing
     func echoesExactBytesInOrder(backend: PollerBackend) throws {
         let loop = try EventLoop(backend: backend)
         defer { loop.closeAll() }
-        let server = try RawEchoServer(address: .ipv4(port: 0), loop: loop)
+        let server = try EchoServer(address: .ipv4(port: 0), mode: .raw, loop: loop)
         let client = try TestClient(connectingTo: try server.localAddress)
 
         try client.sendSome(Array("abc\n".utf8)[...])
@@ -33,7 +33,7 @@ import Testing
         let loop = try EventLoop()
         defer { loop.closeAll() }
         let bound = 64 * 1024
-        let server = try RawEchoServer(address: .ipv4(port: 0), options: try EchoOptions(maxPendingOutput: bound), loop: loop)
+        let server = try EchoServer(address: .ipv4(port: 0), mode: .raw, options: try EchoOptions(maxPendingOutput: bound), loop: loop)
         let client = try TestClient(connectingTo: try server.localAddress, receiveBuffer: 4096)
         let chunk = patternBytes(16 * 1024)
         var handler: RawEchoHandler? { loop.dispatchers.lazy.compactMap { $0 as? RawEchoHandler }.first }
@@ -77,7 +77,7 @@ import Testing
     @Test func flushesPendingEchoAfterHalfCloseThenCloses() throws {
         let loop = try EventLoop()
         defer { loop.closeAll() }
-        let server = try RawEchoServer(address: .ipv4(port: 0), loop: loop)
+        let server = try EchoServer(address: .ipv4(port: 0), mode: .raw, loop: loop)
         let client = try TestClient(connectingTo: try server.localAddress, receiveBuffer: 4096)
         let payload = patternBytes(512 * 1024)
         var handler: RawEchoHandler? { loop.dispatchers.lazy.compactMap { $0 as? RawEchoHandler }.first }

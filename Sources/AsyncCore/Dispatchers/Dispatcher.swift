@@ -309,9 +309,11 @@ open class Dispatcher: CustomStringConvertible {
 
     /// Receives into the loop's shared read buffer; returns the byte count.
     /// The bytes are `loop.readBuffer[0..<count]` until the next read.
-    package func recvIntoLoopBuffer() throws(SystemError) -> Int {
+    package func recvIntoLoopBuffer(maxBytes: Int = .max) throws(SystemError) -> Int {
         let count = loop.readBuffer.withUnsafeMutableBytes { raw in
-            Result { () throws(SystemError) in try recv(into: raw) }
+            Result { () throws(SystemError) in
+                try recv(into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<min(maxBytes, raw.count)]))
+            }
         }
         return try count.get()
     }

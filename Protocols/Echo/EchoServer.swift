@@ -1,18 +1,21 @@
 import AsyncCore
 import Glibc
 
-/// The asyncore documentation's echo server: it accepts connections and hands
-/// each one to a ``RawEchoHandler``, which sends back every byte it receives.
+/// An echo server: it accepts connections and hands each one to the handler
+/// of its ``EchoMode``, which sends back what the client sends.
 ///
 /// ```swift
 /// let loop = try EventLoop()
-/// let server = try RawEchoServer(address: .ipv4("127.0.0.1", port: 7007), loop: loop)
+/// let server = try EchoServer(address: .ipv4("127.0.0.1", port: 7007), mode: .line, loop: loop)
 /// print("listening on \(try server.localAddress)")
 /// try loop.run()
 /// ```
-/// Unlike the documentation's version, a client that never reads its echo
-/// cannot make the server buffer without limit: see ``EchoOptions/maxPendingOutput``.
-public final class RawEchoServer: Dispatcher {
+/// Unlike the asyncore documentation's version, a client that never reads
+/// its echo cannot make the server buffer without limit: see
+/// ``EchoOptions/maxPendingOutput``.
+public final class EchoServer: Dispatcher {
+    /// How each client is echoed.
+    public let mode: EchoMode
     /// The settings every accepted client gets.
     public let options: EchoOptions
 
@@ -20,7 +23,10 @@ public final class RawEchoServer: Dispatcher {
     /// Port 0 picks a free port; `localAddress` tells which.
     /// - Throws: `SystemError` when the socket cannot be made, bound or
     ///   listened on; nothing is left registered with the loop then.
-    public init(address: SocketAddress, options: EchoOptions = EchoOptions(), loop: EventLoop) throws(SystemError) {
+    public init(
+        address: SocketAddress, mode: EchoMode = .line, options: EchoOptions = EchoOptions(), loop: EventLoop
+    ) throws(SystemError) {
+        self.mode = mode
         self.options = options
         super.init(loop: loop)
         do {
@@ -37,7 +43,10 @@ public final class RawEchoServer: Dispatcher {
     /// A client that cannot be adopted is closed and logged; the listener keeps serving.
     public override func handleAccepted(socket: Socket, address: SocketAddress) throws {
         do {
-            _ = try RawEchoHandler(socket: socket, options: options, loop: loop)
+            switch mode {
+            case .raw: _ = try RawEchoHandler(socket: socket, options: options, loop: loop)
+            case .line: _ = try LineEchoChannel(socket: socket, options: options, loop: loop)
+            }
         } catch {
             socket.close()
             logInfo("cannot serve \(address): \(error)", type: "error")
