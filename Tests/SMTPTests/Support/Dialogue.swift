@@ -14,7 +14,7 @@ import Testing
 ///     disconnect               client closes its end
 ///     closed                   server has closed the connection
 ///
-/// `\r`, `\n`, `\\` and `\xNN` are escapes in C:, c: and S: lines. The
+/// `\r`, `\n`, `\t`, `\\` and `\xNN` are escapes in C:, c: and S: lines. The
 /// server's 220 greeting is expected before the first step.
 struct Dialogue: Sendable, CustomTestStringConvertible {
     enum Step: Sendable {
@@ -54,6 +54,7 @@ struct Dialogue: Sendable, CustomTestStringConvertible {
             switch next {
             case UInt8(ascii: "r"): out.append(13)
             case UInt8(ascii: "n"): out.append(10)
+            case UInt8(ascii: "t"): out.append(9)
             case UInt8(ascii: "x"):
                 let hex = String(decoding: bytes.prefix(2), as: UTF8.self)
                 bytes = bytes.dropFirst(2)
@@ -166,7 +167,12 @@ struct PeerEnd {
         var offset = 0
         let deadline = ContinuousClock.now.advanced(by: .seconds(20))
         while offset < bytes.count {
-            let sent = try bytes[offset...].withUnsafeBytes { try client.send($0) } ?? 0
+            let sent: Int
+            do {
+                sent = try bytes[offset...].withUnsafeBytes { try client.send($0) } ?? 0
+            } catch let error as SystemError where error.isDisconnect {
+                return // the server closed (after QUIT or 421): the rest is never read
+            }
             offset += sent
             if sent == 0 {
                 guard ContinuousClock.now < deadline else { throw DialogueError.timedOut("sending") }
