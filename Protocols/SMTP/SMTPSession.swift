@@ -68,6 +68,10 @@ public struct SMTPSession {
     private var dataLineLength = 0
     private var dataLineStartsWithDot = false
     private var errorCount = 0
+    /// The size the client declared (MAIL ... SIZE=n), and the size of the
+    /// session's last message: capacity to reserve for the next body.
+    private var declaredSize = 0
+    private var lastMessageSize = 0
 
     /// A session for a client at `peer`.
     public init(configuration: SMTPConfiguration, peer: SocketAddress) {
@@ -115,7 +119,7 @@ public struct SMTPSession {
             return countingErrors(command())
         case .data:
             if dataLineStartsWithDot, dataLineLength == 1 { return endOfData() }
-            appendToBody([13, 10])
+            appendLineEnd()
             dataLineLength = 0
             dataLineStartsWithDot = false
             return .none
@@ -227,6 +231,7 @@ public struct SMTPSession {
         if let size = parameters.take("SIZE") {
             guard case .value(let digits) = size, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return syntaxError }
             if let limit = configuration.maxMessageSize, SMTPSession.exceeds(digits, limit) { return .sizeExceedsMaximum }
+            declaredSize = Int(digits) ?? 0
         }
         guard parameters.isEmpty else { return .unknownMailParameters }
         mailFrom = parsed.address
@@ -259,6 +264,10 @@ public struct SMTPSession {
         guard argument?.isEmpty != false else { return .dataSyntax }
         state = .data
         body = []
+        // Reserving (not touching) memory saves copying the body as it grows;
+        // bounded by the size limit, and by 64 MiB without one.
+        let expected = min(max(declaredSize, lastMessageSize) + 2, configuration.maxMessageSize.map { $0 + 2 } ?? 64 << 20)
+        if expected > 4096 { body.reserveCapacity(expected) }
         bodyOverflow = false
         dataLineLength = 0
         dataLineStartsWithDot = false
@@ -301,8 +310,20 @@ public struct SMTPSession {
         body.append(contentsOf: bytes)
     }
 
+    private mutating func appendLineEnd() {
+        guard !bodyOverflow else { return }
+        if let limit = configuration.maxMessageSize, body.count + 2 > limit + 2 {
+            bodyOverflow = true
+            body = []
+            return
+        }
+        body.append(13)
+        body.append(10)
+    }
+
     private mutating func endOfData() -> SMTPSessionOutput {
         let content = body
+        lastMessageSize = content.count
         let overflow = bodyOverflow || configuration.maxMessageSize.map { max(0, content.count - 2) > $0 } == true
         body = []
         bodyOverflow = false
@@ -325,6 +346,7 @@ public struct SMTPSession {
     }
 
     private mutating func resetTransaction() {
+        declaredSize = 0
         mailFrom = nil
         recipients = []
         mailOptions = []
