@@ -28,7 +28,7 @@ public final class SMTPChannel: ChatChannel {
     /// Serves `socket` (a connected socket, made non-blocking here) and sends
     /// the 220 greeting.
     /// - Throws: ``SMTPConfigurationError`` for an unusable configuration,
-    ///   ``SystemError`` when the socket cannot be adopted.
+    ///   `SystemError` when the socket cannot be adopted.
     public init(
         socket: Socket, peer: SocketAddress, configuration: SMTPConfiguration,
         handler: any SMTPDeliveryHandler, loop: EventLoop

@@ -34,7 +34,7 @@ public final class SMTPServer: Dispatcher {
     }
 
     /// Binds to `address` with `SO_REUSEADDR` and listens. Port 0 picks a
-    /// free port: read it back from ``Dispatcher/localAddress``.
+    /// free port: read it back from `localAddress`.
     public func listen(on address: SocketAddress, backlog: Int32 = SOMAXCONN) throws(SystemError) {
         do {
             try createSocket(family: address.family)
