@@ -3,7 +3,8 @@
 # in the same run, with the same C load generator (lock-step, no pipelining).
 #   (a) 1 connection, 2,000 messages of 1 KiB
 #   (b) 20 connections, 20,000 messages of 4 KiB
-#   (c) 1 connection, 200 messages of 1 MiB (smtpd and --discard; then --maildir on a temp dir)
+#   (c) 1 connection, 200 messages of 1 MiB (smtpd and --discard; then --maildir on a temp dir,
+#       next to the disk's ceiling: the same file work without SMTP)
 # Usage: Benchmarks/smtp/run.sh [python3.11]   (from anywhere)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -77,6 +78,8 @@ result[maildir,c]="$(measure c 1 200 1048576)"
 stored="$(ls "$work/Maildir/new" | wc -l)"
 stop "$maildir_pid"
 
+ceiling="$("$python" "$here/disk_ceiling.py" "$work/ceiling" 200 1048576)"
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
 echo
 echo "| scenario | CPython 3.11 smtpd | smtp-server --discard | ratio | smtp-server --maildir |"
@@ -84,3 +87,5 @@ echo "|---|---|---|---|---|"
 echo "| (a) 1 conn, 2,000 x 1 KiB | ${result[smtpd,a]} msg/s | ${result[discard,a]} msg/s | $(ratio "${result[discard,a]}" "${result[smtpd,a]}") | |"
 echo "| (b) 20 conns, 20,000 x 4 KiB | ${result[smtpd,b]} msg/s | ${result[discard,b]} msg/s | $(ratio "${result[discard,b]}" "${result[smtpd,b]}") | |"
 echo "| (c) 1 conn, 200 x 1 MiB | ${result[smtpd,c]} msg/s | ${result[discard,c]} msg/s | $(ratio "${result[discard,c]}" "${result[smtpd,c]}") | ${result[maildir,c]} msg/s ($stored files, fsync each) |"
+echo
+echo "Disk ceiling for (c): the Maildir file work alone (write 1 MiB, fsync, rename, fsync dir): $ceiling files/s"

@@ -1,4 +1,5 @@
 import AsyncCore
+import Glibc
 
 /// One message a client finished sending: the envelope and the content.
 ///
@@ -52,22 +53,25 @@ public struct SMTPMessage: Sendable {
     /// The content with LF line ends: each CRLF becomes LF; a bare CR or LF
     /// stays as it is. This is how a Maildir stores it.
     public var dataWithLFLineEnds: [UInt8] {
-        var result: [UInt8] = []
-        result.reserveCapacity(data.count)
-        data.withUnsafeBufferPointer { bytes in
-            var index = 0
-            let count = bytes.count
-            while index < count {
-                let byte = bytes[index]
-                if byte == 13, index + 1 < count, bytes[index + 1] == 10 {
-                    result.append(10)
-                    index += 2
+        data.withUnsafeBytes { bytes -> [UInt8] in
+            guard let base = bytes.baseAddress else { return [] }
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count)
+            var start = 0
+            // Copy runs between CRs in bulk: memchr finds each CR.
+            while start < bytes.count {
+                guard let found = memchr(base + start, 13, bytes.count - start) else { break }
+                let index = base.distance(to: UnsafeRawPointer(found))
+                if index + 1 < bytes.count, bytes[index + 1] == 10 {
+                    result.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
+                    start = index + 1
                 } else {
-                    result.append(byte)
-                    index += 1
+                    result.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start...index]))
+                    start = index + 1
                 }
             }
+            if start < bytes.count { result.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start...])) }
+            return result
         }
-        return result
     }
 }

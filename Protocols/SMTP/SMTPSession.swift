@@ -27,7 +27,7 @@ import AsyncCore
 /// gets a reply, a message over the size limit is answered 552 and the
 /// session is back in command state, and command length limits belong to
 /// the session.
-public struct SMTPSession {
+public struct SMTPSession: Sendable {
     /// Where the session is.
     public enum State: Hashable, Sendable {
         /// Reading commands.
