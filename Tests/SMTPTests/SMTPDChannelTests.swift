@@ -6,6 +6,12 @@ import Testing
 /// channel with `decode_data=True` and the default size limit. The
 /// reference's empty host name is `mx.test` here; each dialogue also runs
 /// one byte at a time.
+///
+/// Not ported: T-SM-1 (an unimplemented `process_message`: a handler must
+/// implement `deliver`, checked by the compiler), T-SM-38 (a channel forced
+/// into an unknown state: `SMTPSession.State` is a closed enum the session
+/// alone sets), T-SM-77 (Python's deprecated name-mangled attributes) and
+/// T-SM-89 (Python's `__all__`).
 @Suite struct SMTPDChannelTests {
     static let decoding = DialogueRunner(configuration: .testing { $0.decodeData = true })
     static let a512 = String(repeating: "a", count: 512)
