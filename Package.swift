@@ -7,8 +7,10 @@ let package = Package(
         .library(name: "AsyncCore", targets: ["AsyncCore"]),
         .library(name: "AsyncChat", targets: ["AsyncChat"]),
         .library(name: "Echo", targets: ["Echo"]),
+        .library(name: "SMTP", targets: ["SMTP"]),
         .executable(name: "echo-server", targets: ["echo-server"]),
         .executable(name: "http-client", targets: ["http-client"]),
+        .executable(name: "smtp-server", targets: ["smtp-server"]),
     ],
     targets: [
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
@@ -16,14 +18,17 @@ let package = Package(
         .target(name: "AsyncChat", dependencies: ["AsyncCore", "CSystem"]),
 
         .target(name: "Echo", dependencies: ["AsyncCore", "AsyncChat"], path: "Protocols/Echo"),
+        .target(name: "SMTP", dependencies: ["AsyncChat", "AsyncCore"], path: "Protocols/SMTP"),
 
         .target(name: "ExampleSupport", path: "Examples/ExampleSupport"),
         .executableTarget(name: "echo-server", dependencies: ["AsyncCore", "Echo", "ExampleSupport"], path: "Examples/echo-server"),
         .executableTarget(name: "http-client", dependencies: ["AsyncCore", "ExampleSupport"], path: "Examples/http-client"),
+        .executableTarget(name: "smtp-server", dependencies: ["SMTP", "AsyncCore"], path: "Examples/smtp-server"),
 
         .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore"]),
         .testTarget(name: "AsyncChatTests", dependencies: ["AsyncChat"]),
         .testTarget(name: "EchoTests", dependencies: ["Echo", "AsyncCore"]),
+        .testTarget(name: "SMTPTests", dependencies: ["SMTP", "AsyncChat", "AsyncCore"]),
         .testTarget(name: "ExampleTests", dependencies: ["AsyncCore", "echo-server", "http-client"]),
     ]
 )

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# SMTP benchmark: smtp-server (release build) against CPython 3.11's smtpd,
+# in the same run, with the same C load generator (lock-step, no pipelining).
+#   (a) 1 connection, 2,000 messages of 1 KiB
+#   (b) 20 connections, 20,000 messages of 4 KiB
+#   (c) 1 connection, 200 messages of 1 MiB (smtpd and --discard; then --maildir on a temp dir,
+#       next to the disk's ceiling: the same file work without SMTP)
+# Usage: Benchmarks/smtp/run.sh [python3.11]   (from anywhere)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+python="${1:-python3.11}"
+work="$(mktemp -d)"
+servers=()
+cleanup() {
+    for pid in "${servers[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "building smtp-server (release) and the load generator..." >&2
+(cd "$root" && swift build -c release --product smtp-server >&2)
+binary="$(cd "$root" && swift build -c release --show-bin-path)/smtp-server"
+gcc -O2 -pthread -o "$work/loadgen" "$here/loadgen.c"
+
+# start NAME COMMAND...: runs a server on a free port; sets $port and $pid.
+start() {
+    local name="$1"; shift
+    "$@" > "$work/$name.out" 2> "$work/$name.err" &
+    pid=$!
+    servers+=("$pid")
+    for _ in $(seq 100); do
+        if grep -q '^listening on' "$work/$name.out" 2>/dev/null; then break; fi
+        sleep 0.05
+    done
+    port="$(head -1 "$work/$name.out" | sed 's/.*://')"
+}
+
+stop() {
+    kill -TERM "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
+# run LABEL CONNECTIONS MESSAGES SIZE -> prints messages/s (best of 3)
+measure() {
+    local best=0
+    for _ in 1 2 3; do
+        local rate
+        rate="$("$work/loadgen" 127.0.0.1 "$port" "$2" "$3" "$4" | awk '{print $3}')"
+        best="$(awk -v a="$best" -v b="$rate" 'BEGIN { print (b > a) ? b : a }')"
+    done
+    echo "$best"
+}
+
+declare -A result
+scenarios=("a 1 2000 1024" "b 20 20000 4096" "c 1 200 1048576")
+
+start smtpd "$python" "$here/smtpd_baseline.py" 0
+smtpd_pid=$pid
+for scenario in "${scenarios[@]}"; do
+    set -- $scenario
+    result[smtpd,$1]="$(measure "$1" "$2" "$3" "$4")"
+done
+stop "$smtpd_pid"
+
+start discard "$binary" --port 0 --discard --hostname bench.test
+discard_pid=$pid
+for scenario in "${scenarios[@]}"; do
+    set -- $scenario
+    result[discard,$1]="$(measure "$1" "$2" "$3" "$4")"
+done
+stop "$discard_pid"
+
+start maildir "$binary" --port 0 --maildir "$work/Maildir" --hostname bench.test
+maildir_pid=$pid
+set -- c 1 200 1048576
+result[maildir,c]="$(measure c 1 200 1048576)"
+stored="$(ls "$work/Maildir/new" | wc -l)"
+stop "$maildir_pid"
+
+ceiling="$("$python" "$here/disk_ceiling.py" "$work/ceiling" 200 1048576)"
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+echo
+echo "| scenario | CPython 3.11 smtpd | smtp-server --discard | ratio | smtp-server --maildir |"
+echo "|---|---|---|---|---|"
+echo "| (a) 1 conn, 2,000 x 1 KiB | ${result[smtpd,a]} msg/s | ${result[discard,a]} msg/s | $(ratio "${result[discard,a]}" "${result[smtpd,a]}") | |"
+echo "| (b) 20 conns, 20,000 x 4 KiB | ${result[smtpd,b]} msg/s | ${result[discard,b]} msg/s | $(ratio "${result[discard,b]}" "${result[smtpd,b]}") | |"
+echo "| (c) 1 conn, 200 x 1 MiB | ${result[smtpd,c]} msg/s | ${result[discard,c]} msg/s | $(ratio "${result[discard,c]}" "${result[smtpd,c]}") | ${result[maildir,c]} msg/s ($stored files, fsync each) |"
+echo
+echo "Disk ceiling for (c): the Maildir file work alone (write 1 MiB, fsync, rename, fsync dir): $ceiling files/s"

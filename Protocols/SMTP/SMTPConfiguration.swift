@@ -1,0 +1,88 @@
+import Glibc
+
+/// What an ``SMTPServer`` and its sessions advertise and enforce.
+///
+/// ```swift
+/// var configuration = SMTPConfiguration(hostname: "mx.example.com")
+/// configuration.maxMessageSize = 10 << 20        // advertised as SIZE 10485760
+/// configuration.enableSMTPUTF8 = true
+/// configuration.commandTimeout = .seconds(60)
+/// ```
+/// The defaults follow CPython's smtpd where it has one, and RFC 5321's
+/// minimums elsewhere.
+public struct SMTPConfiguration: Sendable {
+    /// The name in the 220 greeting and the HELO/EHLO replies. Default: the
+    /// host name (`gethostname`).
+    public var hostname: String
+    /// The text after the host name in the 220 greeting.
+    public var banner = "ESMTP SwiftAsyncore"
+    /// The largest message accepted, in bytes, advertised as `SIZE`; nil for
+    /// no limit (and no `SIZE`). Default: 32 MiB, as smtpd. A MAIL command
+    /// declaring more is answered 552 at once; a longer message is answered
+    /// 552 at the end of its DATA, having kept no more than this in memory.
+    public var maxMessageSize: Int? = 33_554_432
+    /// The most recipients of one message; one more is answered 452. nil for
+    /// no limit. Default: 1000 (RFC 5321 asks for at least 100).
+    public var maxRecipients: Int? = 1000
+    /// The longest command line, without its CRLF. Default: 512, as smtpd.
+    /// After EHLO a MAIL command may be 26 bytes longer when `SIZE` is
+    /// advertised, and 10 more with `SMTPUTF8` (smtpd's allowances).
+    public var maxCommandLength = 512
+    /// How long a session may send nothing before it is answered 421 and
+    /// closed; nil never times out. Default: 300 s (RFC 5321 section 4.5.3.2).
+    public var commandTimeout: Duration? = .seconds(300)
+    /// How many erroneous commands (replies 500–504 and 555) a session may
+    /// send; the next one is answered 421 and the session closed. nil for no
+    /// limit. Default: 20.
+    public var maxErrors: Int? = 20
+    /// Accept the `SMTPUTF8` parameter and advertise it (RFC 6531).
+    /// Cannot be combined with ``decodeData``.
+    public var enableSMTPUTF8 = false
+    /// Hand messages over as text: bodies must be UTF-8 (else 554), and
+    /// `8BITMIME` is not advertised nor `BODY=` accepted (smtpd's
+    /// `decode_data=True`). Cannot be combined with ``enableSMTPUTF8``.
+    public var decodeData = false
+
+    /// A configuration with the defaults; `hostname` nil uses the host's name.
+    public init(hostname: String? = nil) {
+        self.hostname = hostname ?? SMTPConfiguration.systemHostname()
+    }
+
+    /// The configuration is usable: nil, or what is wrong with it.
+    public var problem: SMTPConfigurationError? {
+        if enableSMTPUTF8 && decodeData { return .decodeDataWithSMTPUTF8 }
+        if let size = maxMessageSize, size < 0 { return .negativeLimit("maxMessageSize") }
+        if let count = maxRecipients, count < 1 { return .negativeLimit("maxRecipients") }
+        if maxCommandLength < 1 { return .negativeLimit("maxCommandLength") }
+        return nil
+    }
+
+    /// The longest MAIL command after EHLO (W-10: per session, from what
+    /// this configuration advertises).
+    var extendedMailLength: Int {
+        maxCommandLength + (maxMessageSize != nil ? 26 : 0) + (enableSMTPUTF8 ? 10 : 0)
+    }
+
+    /// This machine's host name, or "localhost".
+    public static func systemHostname() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        let name = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        return name.isEmpty ? "localhost" : name
+    }
+}
+
+/// Why an ``SMTPConfiguration`` cannot be used.
+public enum SMTPConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// `decodeData` and `enableSMTPUTF8` were both set (as smtpd, refused).
+    case decodeDataWithSMTPUTF8
+    /// A limit is zero or negative where that means nothing.
+    case negativeLimit(String)
+
+    public var description: String {
+        switch self {
+        case .decodeDataWithSMTPUTF8: return "decodeData and enableSMTPUTF8 cannot be set at the same time"
+        case .negativeLimit(let name): return "\(name) must be positive"
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import AsyncCore
+import Glibc
+
+/// One message a client finished sending: the envelope and the content.
+///
+/// ```swift
+/// let handler = ClosureHandler { message in
+///     print("\(message.mailFrom) -> \(message.recipients): \(message.data.count) bytes")
+///     return .ok
+/// }
+/// ```
+public struct SMTPMessage: Sendable {
+    /// The client's address.
+    public var peer: SocketAddress
+    /// The name the client gave in HELO or EHLO.
+    public var heloName: String
+    /// The reverse path (MAIL FROM); empty for the null path `<>` (smtpd
+    /// passes the literal `"<>"`).
+    public var mailFrom: String
+    /// The forward paths (RCPT TO), in order, duplicates kept.
+    public var recipients: [String]
+    /// The MAIL parameters, upper-cased words (`["SIZE=1000", "BODY=8BITMIME"]`).
+    public var mailOptions: [String]
+    /// The parameters of the last RCPT command, upper-cased words.
+    public var rcptOptions: [String]
+    /// The content as the client sent it after dot-unstuffing: lines end in
+    /// CRLF, the last one too (an empty message is empty). Bytes, not text:
+    /// 8BITMIME and SMTPUTF8 bodies arrive unchanged. smtpd instead joined
+    /// the lines with LF and dropped the last line end.
+    public var data: [UInt8]
+    /// The content as text, when the server decodes data
+    /// (``SMTPConfiguration/decodeData``); nil otherwise.
+    public var text: String?
+    /// The client asked for SMTPUTF8 in MAIL FROM.
+    public var requiresSMTPUTF8: Bool
+
+    public init(
+        peer: SocketAddress, heloName: String, mailFrom: String, recipients: [String],
+        mailOptions: [String] = [], rcptOptions: [String] = [], data: [UInt8], text: String? = nil,
+        requiresSMTPUTF8: Bool = false
+    ) {
+        self.peer = peer
+        self.heloName = heloName
+        self.mailFrom = mailFrom
+        self.recipients = recipients
+        self.mailOptions = mailOptions
+        self.rcptOptions = rcptOptions
+        self.data = data
+        self.text = text
+        self.requiresSMTPUTF8 = requiresSMTPUTF8
+    }
+
+    /// The content with LF line ends: each CRLF becomes LF; a bare CR or LF
+    /// stays as it is. This is how a Maildir stores it.
+    public var dataWithLFLineEnds: [UInt8] {
+        data.withUnsafeBytes { bytes -> [UInt8] in
+            guard let base = bytes.baseAddress else { return [] }
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count)
+            var start = 0
+            // Copy runs between CRs in bulk: memchr finds each CR.
+            while start < bytes.count {
+                guard let found = memchr(base + start, 13, bytes.count - start) else { break }
+                let index = base.distance(to: UnsafeRawPointer(found))
+                if index + 1 < bytes.count, bytes[index + 1] == 10 {
+                    result.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
+                    start = index + 1
+                } else {
+                    result.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start...index]))
+                    start = index + 1
+                }
+            }
+            if start < bytes.count { result.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start...])) }
+            return result
+        }
+    }
+}

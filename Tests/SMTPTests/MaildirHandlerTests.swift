@@ -1,0 +1,49 @@
+import AsyncCore
+import Foundation
+import SMTP
+import Testing
+
+@Suite struct MaildirHandlerTests {
+    static func message(_ data: String) -> SMTPMessage {
+        SMTPMessage(peer: .ipv4(port: 25), heloName: "client", mailFrom: "a@b", recipients: ["c@d", "e@f"], data: Array(data.utf8))
+    }
+
+    @Test func storesOneFileWithLFLineEndsInNew() throws {
+        let temporary = try TemporaryDirectory()
+        defer { temporary.remove() }
+        let handler = try MaildirHandler(directory: temporary.path + "/deep/Maildir", hostname: "mx.test")
+        #expect(handler.deliver(Self.message("Subject: x\r\n\r\nbare\rcr and\nlf\r\n")) == .ok)
+        let stored = try temporary.files(in: "deep/Maildir/new")
+        #expect(stored.map(\.content) == [Array("Subject: x\n\nbare\rcr and\nlf\n".utf8)])
+        #expect(try temporary.files(in: "deep/Maildir/tmp").isEmpty)
+        #expect(try temporary.files(in: "deep/Maildir/cur").isEmpty)
+        let name = try #require(stored.first?.name)
+        #expect(name.wholeMatch(of: /[0-9]+\.[0-9]+_[0-9]+\.mx\.test/) != nil, "\(name)")
+    }
+
+    @Test func namesAreUnique() throws {
+        let temporary = try TemporaryDirectory()
+        defer { temporary.remove() }
+        let handler = try MaildirHandler(directory: temporary.path, hostname: "a/b:c")
+        for index in 0..<50 { _ = try handler.store(Array("\(index)\n".utf8)) }
+        let stored = try temporary.files(in: "new")
+        #expect(stored.count == 50)
+        #expect(stored.allSatisfy { $0.name.hasSuffix(".a\\057b\\072c") })
+    }
+
+    @Test func storeFailureIsA451AndLeavesNothing() throws {
+        let temporary = try TemporaryDirectory()
+        defer { temporary.remove() }
+        let handler = try MaildirHandler(directory: temporary.path, hostname: "mx.test")
+        try FileManager.default.removeItem(atPath: temporary.path + "/tmp")
+        #expect(handler.deliver(Self.message("x\r\n")) == .localError)
+        #expect(try temporary.files(in: "new").isEmpty)
+    }
+
+    @Test func refusesAFileWhereTheMaildirShouldBe() throws {
+        let temporary = try TemporaryDirectory()
+        defer { temporary.remove() }
+        _ = FileManager.default.createFile(atPath: temporary.path + "/file", contents: Data())
+        #expect(throws: MaildirError.self) { _ = try MaildirHandler(directory: temporary.path + "/file") }
+    }
+}
