@@ -158,9 +158,7 @@ struct ConnectionHookTests {
         let server = try RecordingServer(loop: loop, address: address)
         server.configure = { handler in
             handler.isWritable = false
-            var byte: UInt8 = 244
-            let sent = Glibc.send(handler.descriptor, &byte, 1, Int32(MSG_OOB) | Int32(MSG_NOSIGNAL))
-            if sent != 1 { throw SystemError(.send, errno: errno) }
+            try sendUrgent(try #require(handler.socket), 244)
         }
         let client = try connectingRecorder(loop: loop, to: server.localAddress)
         client.onConnect = { _ in }

@@ -62,8 +62,7 @@ struct HookRoutingTests {
             }
         }
         dispatcher.onRead = { _ = try $0.recv(64) }
-        var byte: UInt8 = 0x21
-        #expect(Glibc.send(theirs.descriptor, &byte, 1, Int32(MSG_OOB) | Int32(MSG_NOSIGNAL)) == 1)
+        try sendUrgent(theirs, 0x21)
 
         try loop.run(until: { !urgent.isEmpty })
         #expect(urgent == [0x21])
@@ -157,8 +156,7 @@ struct HookRoutingTests {
             let dispatcher = try HookRecorder(socket: mine, loop: loop)
             dispatcher.isWritable = false
             dispatcher.onExpt = { _ in try body() }
-            var byte: UInt8 = 1
-            _ = Glibc.send(theirs.descriptor, &byte, 1, Int32(MSG_OOB) | Int32(MSG_NOSIGNAL))
+            try sendUrgent(theirs, 1)
             return (dispatcher, theirs)
         }
     }

@@ -38,3 +38,11 @@ func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) throws {
         offset += written
     }
 }
+
+/// Sends one byte of TCP urgent data (`MSG_OOB`).
+func sendUrgent(_ socket: Socket, _ byte: UInt8) throws {
+    var byte = byte
+    if Glibc.send(socket.descriptor, &byte, 1, Int32(MSG_OOB) | Int32(MSG_NOSIGNAL)) != 1 {
+        throw SystemError(.send, errno: errno)
+    }
+}
