@@ -128,12 +128,12 @@ public final class EventLoop {
         if !deferred.isEmpty || !attention.isEmpty { return 0 }
         var wait: Int64 = limit.map { max(0, $0.nanoseconds) } ?? -1
         if let earliest = timers.earliest {
-            let untilDue = clock is MonotonicClock ? max(0, earliest.deadline.nanoseconds - clock.now.nanoseconds) : 0
+            let untilDue = clock is MonotonicClock ? max(0, earliest.deadline.duration(since: clock.now).nanoseconds) : 0
             wait = wait < 0 ? untilDue : min(wait, untilDue)
         }
         if wait < 0 { return -1 }
         // Round up, so a timer due in 0.3 ms is not polled for in a busy loop.
-        return Int32(clamping: (wait + 999_999) / 1_000_000)
+        return Int32(clamping: wait / 1_000_000 + (wait % 1_000_000 == 0 ? 0 : 1))
     }
 
     private func updateInterest() throws(SystemError) {
