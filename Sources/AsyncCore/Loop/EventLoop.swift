@@ -186,7 +186,11 @@ public final class EventLoop {
     private func fireDueTimers() {
         guard !timers.isEmpty else { return }
         let now = clock.now
-        while let earliest = timers.earliest, earliest.deadline <= now {
+        // Timers scheduled by the actions below wait for the next pass even if
+        // already due, or a zero-delay timer that schedules another would keep
+        // this pass, and with it all I/O, from ever ending.
+        let lastScheduled = timerSequence
+        while let earliest = timers.earliest, earliest.deadline <= now, earliest.sequence <= lastScheduled {
             _ = timers.popEarliest()
             let action = earliest.action
             earliest.action = nil
