@@ -165,7 +165,7 @@ public final class EventLoop {
             job.run()
             settle()
         }
-        for signal in SignalRelay.takePending() {
+        for signal in SignalRelay.takePending(for: handle.wakeDescriptor) {
             signalHandlers[signal]?(signal)
             settle()
         }
