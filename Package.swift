@@ -9,6 +9,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
         .target(name: "AsyncCore", dependencies: ["CSystem"]),
-        .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore"]),
+        // A child process for AcceptExhaustionTests; a dependency of the test
+        // target only so that it is built next to the test bundle.
+        .executableTarget(name: "emfile-probe", dependencies: ["AsyncCore"], path: "Tests/Probes/emfile-probe"),
+        .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore", "emfile-probe"]),
     ]
 )
