@@ -354,7 +354,12 @@ open class Dispatcher: CustomStringConvertible {
         loop.unregister(self)
         Syscall.close(descriptor)
         descriptor = -1
+        connectionDidClose()
     }
+
+    /// Drops what belonged to the connection that just closed, so nothing of
+    /// it reaches a later connection of the same dispatcher.
+    func connectionDidClose() {}
 
     /// Closes the descriptor while the loop itself is going away.
     func abandon() {
