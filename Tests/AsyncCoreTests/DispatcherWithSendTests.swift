@@ -59,6 +59,47 @@ struct DispatcherWithSendTests {
         #expect(sender.pendingOutputCount == 0)
         #expect(!sender.writable())
     }
+
+    @Test(arguments: PollerBackend.allCases)
+    func outputQueuedWhenClosedNeverReachesALaterConnection(backend: PollerBackend) throws {
+        let loop = try EventLoop(backend: backend)
+        defer { loop.closeAll() }
+        let (server, captured) = try captureServer(loop: loop, address: .ipv4(host: "127.0.0.1", port: 0))
+        let sender = Sender(loop: loop)
+        try sender.connect(to: try server.localAddress)
+        try sender.send(Array("meant for the first peer".utf8))
+        #expect(sender.pendingOutputCount > 0)
+        sender.close()
+        #expect(sender.pendingOutputCount == 0)
+
+        try sender.connect(to: try server.localAddress)
+        try sender.send(Array("fresh".utf8))
+        try loop.run(until: { captured().count >= 5 })
+        try loop.run(timeout: .milliseconds(10), count: 3)
+        #expect(captured() == Array("fresh".utf8))
+    }
+
+    @Test(arguments: PollerBackend.allCases)
+    func handleCloseStillSeesTheOutputThatWasNotSent(backend: PollerBackend) throws {
+        final class Reporter: DispatcherWithSend {
+            var unsentAtClose: Int?
+            override func readable() -> Bool { false }
+            override func handleClose() {
+                unsentAtClose = pendingOutputCount
+                close()
+            }
+        }
+        let loop = try EventLoop(backend: backend)
+        defer { loop.closeAll() }
+        let (mine, theirs) = try Socket.pair()
+        let reporter = try Reporter(socket: mine, loop: loop)
+        try reporter.send(testPattern(count: 8 << 20))
+        theirs.close()
+
+        try loop.run(until: { !reporter.isOpen })
+        #expect((reporter.unsentAtClose ?? 0) > 0)
+        #expect(reporter.pendingOutputCount == 0)
+    }
 }
 
 /// `count` bytes that repeat only every 251 bytes, so a lost, duplicated or
