@@ -162,8 +162,11 @@ open class Dispatcher: CustomStringConvertible {
         do {
             _ = try requireSocket(.connect).connect(to: address)
         } catch {
+            // The failure belongs to this socket: if it is replaced before the
+            // next pass (close, then connect elsewhere), the new attempt stands.
+            let attempt = token
             loop.deferUntilNextPass { [self] in
-                if connecting { failConnect(error) }
+                if connecting, token == attempt { failConnect(error) }
             }
         }
     }
