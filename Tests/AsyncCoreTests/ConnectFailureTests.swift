@@ -101,4 +101,20 @@ struct ConnectFailureTests {
         }
         #expect(clients.filter { $0.connects == 1 }.count + refused.count == clients.count)
     }
+
+    @Test(arguments: PollerBackend.allCases)
+    func aFailedConnectIsNotBlamedOnTheNextConnectOfTheSameDispatcher(backend: PollerBackend) throws {
+        let loop = try EventLoop(backend: backend)
+        let address = Transport.unix.listenAddress()
+        defer { removeSocketFile(address); loop.closeAll() }
+        let server = try RecordingServer(loop: loop, address: address)
+        let client = FailureRecorder(loop: loop)
+        try client.connect(to: .unix(path: UnixSocketPath.next()))
+        client.close()
+        try client.connect(to: try server.localAddress)
+
+        try loop.run(until: { client.connects == 1 || !client.errors.isEmpty })
+        #expect(client.errors.isEmpty)
+        #expect(client.connected)
+    }
 }
