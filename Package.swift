@@ -25,7 +25,11 @@ let package = Package(
         .executableTarget(name: "http-client", dependencies: ["AsyncCore", "ExampleSupport"], path: "Examples/http-client"),
         .executableTarget(name: "smtp-server", dependencies: ["SMTP", "AsyncCore"], path: "Examples/smtp-server"),
 
-        .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore"]),
+        // A child process for AcceptExhaustionTests; a dependency of the test
+        // target only so that it is built next to the test bundle.
+        .executableTarget(name: "emfile-probe", dependencies: ["AsyncCore"], path: "Tests/Probes/emfile-probe"),
+
+        .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore", "emfile-probe"]),
         .testTarget(name: "AsyncChatTests", dependencies: ["AsyncChat"]),
         .testTarget(name: "EchoTests", dependencies: ["Echo", "AsyncCore"]),
         .testTarget(name: "SMTPTests", dependencies: ["SMTP", "AsyncChat", "AsyncCore"]),

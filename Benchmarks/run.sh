@@ -13,6 +13,7 @@ tools=$here/.build/release
 # (built in the root package), "bench:PRODUCT" (built here), or "-".
 # Adding a server is adding a line.
 server_table=(
+    "swift-line|a b c d|root:echo-server|$root/.build/release/echo-server --mode line --port 0"
     "swift-raw|a b c d|root:echo-server|$root/.build/release/echo-server --mode raw --port 0"
     "c-epoll-line|a b c d|bench:c-echo-server|$tools/c-echo-server --port 0"
     "py-asyncore|a|-|$python $here/servers/asyncore_echo.py --port 0"

@@ -162,8 +162,11 @@ open class Dispatcher: CustomStringConvertible {
         do {
             _ = try requireSocket(.connect).connect(to: address)
         } catch {
+            // The failure belongs to this socket: if it is replaced before the
+            // next pass (close, then connect elsewhere), the new attempt stands.
+            let attempt = token
             loop.deferUntilNextPass { [self] in
-                if connecting { failConnect(error) }
+                if connecting, token == attempt { failConnect(error) }
             }
         }
     }
@@ -368,7 +371,12 @@ open class Dispatcher: CustomStringConvertible {
         loop.unregister(self)
         Syscall.close(descriptor)
         descriptor = -1
+        connectionDidClose()
     }
+
+    /// Drops what belonged to the connection that just closed, so nothing of
+    /// it reaches a later connection of the same dispatcher.
+    func connectionDidClose() {}
 
     /// Closes the descriptor while the loop itself is going away.
     func abandon() {

@@ -13,7 +13,9 @@
 /// Unlike asyncore, it writes until the socket would block rather than one
 /// 64 KiB chunk per event, and when the peer half-closes it first flushes the
 /// queued output, then closes. ``pendingOutputCount`` lets a subclass stop
-/// reading from a peer that does not read its replies.
+/// reading from a peer that does not read its replies. Output still queued
+/// when the dispatcher closes is discarded (``handleClose()`` still sees its
+/// count): it never goes out on a later connection of the same dispatcher.
 open class DispatcherWithSend: Dispatcher {
     private var output: [UInt8] = []
     private var sentPrefix = 0
@@ -63,6 +65,11 @@ open class DispatcherWithSend: Dispatcher {
             output.removeFirst(sentPrefix)
             sentPrefix = 0
         }
+    }
+
+    override func connectionDidClose() {
+        output = []
+        sentPrefix = 0
     }
 
     /// At the peer's end of input, the queued output is flushed before the close.

@@ -127,7 +127,7 @@ public final class EventLoop {
         if !deferred.isEmpty || !attention.isEmpty { return 0 }
         var wait: Int64 = limit.map { max(0, $0.nanoseconds) } ?? -1
         if let earliest = timers.earliest {
-            let untilDue = max(0, earliest.deadline.nanoseconds - clock.now.nanoseconds)
+            let untilDue = max(0, earliest.deadline.duration(since: clock.now).nanoseconds)
             // Virtual time passes only when the test advances it: never sleep for it.
             if untilDue == 0 || !clock.isVirtual {
                 wait = wait < 0 ? untilDue : min(wait, untilDue)
@@ -135,7 +135,7 @@ public final class EventLoop {
         }
         if wait < 0 { return -1 }
         // Round up, so a timer due in 0.3 ms is not polled for in a busy loop.
-        return Int32(clamping: (wait + 999_999) / 1_000_000)
+        return Int32(clamping: wait / 1_000_000 + (wait % 1_000_000 == 0 ? 0 : 1))
     }
 
     private func updateInterest() throws(SystemError) {
@@ -167,7 +167,7 @@ public final class EventLoop {
             job.run()
             settle()
         }
-        for signal in SignalRelay.takePending() {
+        for signal in SignalRelay.takePending(for: handle.wakeDescriptor) {
             signalHandlers[signal]?(signal)
             settle()
         }
@@ -188,7 +188,11 @@ public final class EventLoop {
     private func fireDueTimers() {
         guard !timers.isEmpty else { return }
         let now = clock.now
-        while let earliest = timers.earliest, earliest.deadline <= now {
+        // Timers scheduled by the actions below wait for the next pass even if
+        // already due, or a zero-delay timer that schedules another would keep
+        // this pass, and with it all I/O, from ever ending.
+        let lastScheduled = timerSequence
+        while let earliest = timers.earliest, earliest.deadline <= now, earliest.sequence <= lastScheduled {
             _ = timers.popEarliest()
             let action = earliest.action
             earliest.action = nil

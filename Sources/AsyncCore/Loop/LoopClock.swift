@@ -12,14 +12,20 @@ public struct LoopInstant: Comparable, Hashable, Sendable {
         lhs.nanoseconds < rhs.nanoseconds
     }
 
-    /// This instant moved by `duration` (negative durations move it back).
+    /// This instant moved by `duration` (negative durations move it back),
+    /// saturating at the ends of the range: a huge delay means "never", not
+    /// a deadline wrapped into the past.
     public func advanced(by duration: Duration) -> LoopInstant {
-        LoopInstant(nanoseconds: nanoseconds &+ duration.nanoseconds)
+        let (sum, overflow) = nanoseconds.addingReportingOverflow(duration.nanoseconds)
+        if overflow { return LoopInstant(nanoseconds: duration < .zero ? .min : .max) }
+        return LoopInstant(nanoseconds: sum)
     }
 
-    /// The time from `other` to this instant.
+    /// The time from `other` to this instant, saturating as ``advanced(by:)`` does.
     public func duration(since other: LoopInstant) -> Duration {
-        .nanoseconds(nanoseconds &- other.nanoseconds)
+        let (difference, overflow) = nanoseconds.subtractingReportingOverflow(other.nanoseconds)
+        if overflow { return .nanoseconds(other.nanoseconds < 0 ? Int64.max : Int64.min) }
+        return .nanoseconds(difference)
     }
 }
 

@@ -32,8 +32,11 @@ enum SignalRelay {
         _ = wakeDescriptor.compareExchange(expected: descriptor, desired: -1, ordering: .acquiringAndReleasing)
     }
 
-    /// The signals received since the last call, lowest number first.
-    static func takePending() -> [Int32] {
+    /// The signals received since the last call, lowest number first, for the
+    /// loop whose wake-up descriptor the handlers write to. Every other loop
+    /// gets none: waking it for its own reasons must not swallow them.
+    static func takePending(for descriptor: Int32) -> [Int32] {
+        guard wakeDescriptor.load(ordering: .acquiring) == descriptor else { return [] }
         let bits = pending.exchange(0, ordering: .acquiringAndReleasing)
         guard bits != 0 else { return [] }
         return (1..<64).filter { bits & (UInt64(1) << UInt64($0)) != 0 }.map { Int32($0) }

@@ -65,11 +65,14 @@ public struct Socket: Sendable, Hashable, CustomStringConvertible {
 
     /// Starts a connection. Returns true when it completed at once, false when
     /// it is in progress (`EINPROGRESS`): the socket turns writable when it ends.
+    /// - Throws: ``SystemError`` with call `.connect`, including `EAGAIN`: a
+    ///   Unix-domain listener with a full backlog (or a host out of local
+    ///   ports) refuses at once, and no connection is left in progress.
     public func connect(to address: SocketAddress) throws(SystemError) -> Bool {
         let result = address.withSockAddr { Glibc.connect(descriptor, $0, $1) }
         if result == 0 { return true }
         switch Glibc.errno {
-        case EINPROGRESS, EALREADY, EINTR, EAGAIN: return false
+        case EINPROGRESS, EALREADY, EINTR: return false
         case EISCONN: return true
         case let error: throw SystemError(.connect, errno: error)
         }

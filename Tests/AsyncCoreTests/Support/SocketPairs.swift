@@ -1,0 +1,48 @@
+import AsyncCore
+import Glibc
+
+/// A connected loopback TCP pair, for what Unix-domain pairs cannot do
+/// (urgent data, resets). Both ends are non-blocking and close-on-exec.
+func tcpPair(family: Int32 = AF_INET) throws -> (Socket, Socket) {
+    let listener = try Socket.make(family: family)
+    defer { listener.close() }
+    try listener.bind(to: family == AF_INET6 ? .ipv6(host: "::1", port: 0) : .ipv4(host: "127.0.0.1", port: 0))
+    try listener.listen(backlog: 1)
+    let client = try PeerSocket.connect(to: try listener.localAddress())
+    var descriptor = pollfd(fd: listener.descriptor, events: Int16(POLLIN), revents: 0)
+    _ = poll(&descriptor, 1, 10_000)
+    guard let (server, _) = try listener.accept() else {
+        client.close()
+        throw PeerError.timedOut("accept a loopback connection")
+    }
+    return (server, client.socket)
+}
+
+/// Writes all of `bytes` to a descriptor the test owns (a pipe or socket end).
+func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) throws {
+    var offset = 0
+    while offset < bytes.count {
+        let written = bytes.withUnsafeBytes { raw in
+            Glibc.send(descriptor, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+        }
+        if written < 0 {
+            if errno == EINTR { continue }
+            if errno == ENOTSOCK {
+                let direct = bytes.withUnsafeBytes { raw in Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset) }
+                if direct < 0 { throw SystemError(.write, errno: errno) }
+                offset += direct
+                continue
+            }
+            throw SystemError(.send, errno: errno)
+        }
+        offset += written
+    }
+}
+
+/// Sends one byte of TCP urgent data (`MSG_OOB`).
+func sendUrgent(_ socket: Socket, _ byte: UInt8) throws {
+    var byte = byte
+    if Glibc.send(socket.descriptor, &byte, 1, Int32(MSG_OOB) | Int32(MSG_NOSIGNAL)) != 1 {
+        throw SystemError(.send, errno: errno)
+    }
+}
