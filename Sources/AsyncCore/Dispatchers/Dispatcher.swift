@@ -32,30 +32,31 @@ import Glibc
 /// ``handleError(_:)``. The loop calls ``handleClose()`` at most once per
 /// connection, and never calls a hook on a closed dispatcher.
 open class Dispatcher: CustomStringConvertible {
+    // Hot state is @exclusivity(unchecked), for the reason given in EventLoop.
     /// The loop this dispatcher is registered with. Held `unowned`: the loop
     /// must outlive its dispatchers.
     public unowned let loop: EventLoop
     /// The socket's descriptor, or -1 before a socket is made and after close.
-    public private(set) var descriptor: Int32 = -1
+    @exclusivity(unchecked) public private(set) var descriptor: Int32 = -1
     /// True after ``listen(backlog:)``.
-    public private(set) var accepting = false
+    @exclusivity(unchecked) public private(set) var accepting = false
     /// True between ``connect(to:)`` and its outcome.
-    public private(set) var connecting = false
+    @exclusivity(unchecked) public private(set) var connecting = false
     /// True for an adopted socket, and once a connect has succeeded.
-    public private(set) var connected = false
+    @exclusivity(unchecked) public private(set) var connected = false
     /// True once the peer has finished sending (end of input was read).
-    public private(set) var inputClosed = false
+    @exclusivity(unchecked) public private(set) var inputClosed = false
     /// `logInfo` messages of these types are dropped; asyncore drops warnings.
     public var ignoredLogTypes: Set<String> = Dispatcher.defaultIgnoredLogTypes
 
-    var token: UInt64 = 0
-    var mapIndex = -1
-    var registeredInterest: Interest = []
-    var usesFileIO = false
-    private var disconnected = false
-    private var closeReported = false
-    private var endOfInputReported = false
-    private var acceptPaused = false
+    @exclusivity(unchecked) var token: UInt64 = 0
+    @exclusivity(unchecked) var mapIndex = -1
+    @exclusivity(unchecked) var registeredInterest: Interest = []
+    @exclusivity(unchecked) var usesFileIO = false
+    @exclusivity(unchecked) private var disconnected = false
+    @exclusivity(unchecked) private var closeReported = false
+    @exclusivity(unchecked) private var endOfInputReported = false
+    @exclusivity(unchecked) private var acceptPaused = false
     private var acceptResumeTimer: LoopTimer?
 
     private static let defaultIgnoredLogTypes: Set<String> = ["warning"]

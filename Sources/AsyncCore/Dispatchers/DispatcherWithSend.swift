@@ -17,8 +17,9 @@
 /// when the dispatcher closes is discarded (``handleClose()`` still sees its
 /// count): it never goes out on a later connection of the same dispatcher.
 open class DispatcherWithSend: Dispatcher {
-    private var output: [UInt8] = []
-    private var sentPrefix = 0
+    // Hot state is @exclusivity(unchecked), for the reason given in EventLoop.
+    @exclusivity(unchecked) private var output: [UInt8] = []
+    @exclusivity(unchecked) private var sentPrefix = 0
 
     /// Bytes queued but not yet written.
     public var pendingOutputCount: Int { output.count - sentPrefix }

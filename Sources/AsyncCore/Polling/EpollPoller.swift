@@ -4,11 +4,12 @@ import Glibc
 /// The `epoll` backend. Level-triggered, so it keeps asyncore's semantics: a
 /// handler that leaves input unread is called again on the next pass.
 final class EpollPoller: Poller {
+    // Hot state is @exclusivity(unchecked), for the reason given in EventLoop.
     private let epollFD: Int32
-    private var kernelEvents: [epoll_event]
+    @exclusivity(unchecked) private var kernelEvents: [epoll_event]
     /// Descriptors epoll refuses (regular files, `EPERM`) are always ready, as
     /// `poll` reports them; they are kept here and reported on every wait.
-    private var alwaysReady: [Int32: (token: UInt64, interest: Interest)] = [:]
+    @exclusivity(unchecked) private var alwaysReady: [Int32: (token: UInt64, interest: Interest)] = [:]
 
     init(capacity: Int = 1024) throws(SystemError) {
         epollFD = try Syscall.retrying(.epollCreate) { epoll_create1(Int32(EPOLL_CLOEXEC)) }

@@ -4,9 +4,10 @@ import Glibc
 /// The `poll(2)` backend: one `pollfd` per registered descriptor, kept in a
 /// dense array that is patched on interest changes, never rebuilt per pass.
 final class PollPoller: Poller {
-    private var descriptors: [pollfd] = []
-    private var tokens: [UInt64] = []
-    private var indexByFD: [Int32: Int] = [:]
+    // Hot state is @exclusivity(unchecked), for the reason given in EventLoop.
+    @exclusivity(unchecked) private var descriptors: [pollfd] = []
+    @exclusivity(unchecked) private var tokens: [UInt64] = []
+    @exclusivity(unchecked) private var indexByFD: [Int32: Int] = [:]
 
     func update(fd: Int32, token: UInt64, from old: Interest, to new: Interest) throws(SystemError) {
         if new.isEmpty {
