@@ -40,7 +40,8 @@ struct FramingOutcome: Equatable, CustomStringConvertible {
     }
 
     var description: String {
-        "frames \(frames.map(escaped)) tails \(tails.map(escaped)) overflows \(overflows)"
+        func list(_ items: [[UInt8]]) -> String { "[" + items.map(escaped).joined(separator: ", ") + "]" }
+        return "frames \(list(frames)) tails \(list(tails)) overflows \(overflows)"
     }
 }
 
