@@ -91,6 +91,9 @@ open class ChatChannel: Dispatcher {
     private var peerFinished = false
     private var inputFinished = false
     private var deliveringInput = false
+    /// Set by ``discardBuffers()`` while input is being framed: the rest of
+    /// the bytes being framed is dropped too.
+    private var inputDiscarded = false
     public private(set) var isWritable = true
     private var closeCompletion: (() -> Void)?
     private var idleTimer: LoopTimer?
@@ -229,6 +232,10 @@ open class ChatChannel: Dispatcher {
         deliveringInput = true
         defer {
             deliveringInput = false
+            if inputDiscarded {
+                inputDiscarded = false
+                window = []
+            }
             // Keep nothing that points into the loop's shared read buffer.
             if !window.isEmpty, isOpen { unframed = Array(window) }
             if incomingIsBorrowed {
@@ -237,6 +244,10 @@ open class ChatChannel: Dispatcher {
             }
         }
         try frame(&window)
+        if inputDiscarded {
+            inputDiscarded = false
+            window = []
+        }
         if !window.isEmpty, isOpen {
             unframed = Array(window)
             window = []
@@ -249,7 +260,7 @@ open class ChatChannel: Dispatcher {
     /// the part of one that has arrived) with the terminator in force then,
     /// so a terminator changed by `foundTerminator` applies to the very next byte.
     private func frame(_ window: inout ArraySlice<UInt8>) throws {
-        while !window.isEmpty, isOpen, !readingPaused, !closing {
+        while !window.isEmpty, isOpen, !readingPaused, !closing, !inputDiscarded {
             switch terminator {
             case .none, .count(0), .bytes([]):
                 // No framing: everything is data.
@@ -384,6 +395,7 @@ open class ChatChannel: Dispatcher {
 
     /// Drops all buffered input and queued output (asynchat's `discard_buffers`).
     public func discardBuffers() {
+        if deliveringInput { inputDiscarded = true }
         unframed = []
         clearIncoming()
         discardingFrame = false
