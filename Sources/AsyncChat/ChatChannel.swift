@@ -400,6 +400,7 @@ open class ChatChannel: Dispatcher {
         clearIncoming()
         discardingFrame = false
         output?.removeAll()
+        outputShrank()
     }
 
     /// Bytes queued for the peer and not yet sent.
@@ -434,13 +435,16 @@ open class ChatChannel: Dispatcher {
         }
     }
 
+    private func outputShrank() {
+        guard !isWritable, queuedOutputCount <= lowWatermark else { return }
+        isWritable = true
+        handleWritabilityChange(isWritable: true)
+    }
+
     private func flushOutput() throws(SystemError) {
         guard let output, isOpen, connected else { return }
         let outcome = try output.write { vectors throws(SystemError) in try send(vectors: vectors) }
-        if !isWritable, output.byteCount <= lowWatermark {
-            isWritable = true
-            handleWritabilityChange(isWritable: true)
-        }
+        outputShrank()
         if outcome == .reachedClose {
             let completion = closeCompletion
             closeCompletion = nil
