@@ -166,3 +166,25 @@ func residentBytes() -> Int {
     guard fields.count > 1, let pages = Int(String(decoding: fields[1], as: UTF8.self)) else { return 0 }
     return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
 }
+
+/// `count` bytes of a pattern with period 251 (a prime, so it never lines up
+/// with buffer sizes), starting `offset` bytes into it. Built by copying, so
+/// megabytes of it are cheap in a debug build.
+func patternBytes(_ count: Int, offset: Int = 0) -> [UInt8] {
+    let period = (0..<251).map { UInt8($0) }
+    var result: [UInt8] = []
+    result.reserveCapacity(count + 502)
+    result.append(contentsOf: period[(offset % 251)...])
+    while result.count < count { result.append(contentsOf: period) }
+    result.removeLast(result.count - count)
+    return result
+}
+
+/// Byte-for-byte equality by `memcmp`: `==` on megabyte arrays is slow in a debug build.
+func sameBytes(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+    guard lhs.count == rhs.count else { return false }
+    guard !lhs.isEmpty else { return true }
+    return lhs.withUnsafeBytes { left in
+        rhs.withUnsafeBytes { right in memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 }
+    }
+}
