@@ -64,8 +64,9 @@ open class ChatChannel: Dispatcher {
     public var highWatermark = 1 << 20
     /// Queued output at or below which the channel is writable again. Default: 256 KiB.
     public var lowWatermark = 256 << 10
-    /// Whether the channel stops reading while its output is above the high
-    /// watermark. Default: true.
+    /// Whether the channel stops reading, and delivering frames already
+    /// received, while its output is above the high watermark; they are
+    /// delivered once it falls to the low watermark. Default: true.
     public var pausesReadingWhenOutputIsFull = true
     /// Queued output beyond which ``handleOutputOverflow()`` runs. Default: 64 MiB.
     public var maxQueuedOutput = 64 << 20
@@ -183,7 +184,7 @@ open class ChatChannel: Dispatcher {
     // MARK: Reading
 
     public final override func handleRead() throws {
-        guard !readingPaused, !closing else { return }
+        guard !inputHeld, !closing else { return }
         let count = try recvIntoLoopBuffer()
         guard count > 0 else { return }
         if idleTimeout != nil { lastActivity = loop.clock.now }
@@ -193,7 +194,13 @@ open class ChatChannel: Dispatcher {
     /// Reading is wanted unless paused, closing, or held back by full output.
     /// An override should combine its condition with `super.readable()`.
     open override func readable() -> Bool {
-        !readingPaused && !closing && !(pausesReadingWhenOutputIsFull && !isWritable)
+        !inputHeld && !closing
+    }
+
+    /// True while input waits, both in the socket and already received:
+    /// reading is paused, or the output is above the high watermark.
+    private var inputHeld: Bool {
+        readingPaused || (pausesReadingWhenOutputIsFull && !isWritable)
     }
 
     open override func writable() -> Bool {
@@ -211,7 +218,13 @@ open class ChatChannel: Dispatcher {
     public func resumeReading() {
         guard readingPaused else { return }
         readingPaused = false
-        guard !unframed.isEmpty || peerFinished else { return }
+        deliverHeldInput()
+    }
+
+    /// Delivers on the loop's next pass what arrived while input was held:
+    /// frames, and the end of input.
+    private func deliverHeldInput() {
+        guard !inputHeld, !unframed.isEmpty || peerFinished else { return }
         loop.deferUntilNextPass { [weak self] in
             guard let self, self.isOpen else { return }
             self.runAsHook { try self.deliver([]) }
@@ -260,7 +273,7 @@ open class ChatChannel: Dispatcher {
     /// the part of one that has arrived) with the terminator in force then,
     /// so a terminator changed by `foundTerminator` applies to the very next byte.
     private func frame(_ window: inout ArraySlice<UInt8>) throws {
-        while !window.isEmpty, isOpen, !readingPaused, !closing, !inputDiscarded {
+        while !window.isEmpty, isOpen, !inputHeld, !closing, !inputDiscarded {
             switch terminator {
             case .none, .count(0), .bytes([]):
                 // No framing: everything is data.
@@ -339,7 +352,7 @@ open class ChatChannel: Dispatcher {
     }
 
     private func finishInput() {
-        guard !inputFinished, !readingPaused else { return }
+        guard !inputFinished, !inputHeld else { return }
         inputFinished = true
         var tail = discardingFrame ? [] : Array(incoming)
         tail.append(contentsOf: unframed)
@@ -439,6 +452,7 @@ open class ChatChannel: Dispatcher {
         guard !isWritable, queuedOutputCount <= lowWatermark else { return }
         isWritable = true
         handleWritabilityChange(isWritable: true)
+        deliverHeldInput()
     }
 
     private func flushOutput() throws(SystemError) {
