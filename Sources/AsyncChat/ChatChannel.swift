@@ -153,10 +153,11 @@ open class ChatChannel: Dispatcher {
     open func handleWritabilityChange(isWritable: Bool) {}
 
     /// The queued output passed ``maxQueuedOutput``: the peer is not reading.
-    /// The default logs one line and closes at once, dropping the queue.
+    /// The default logs one line and ends the connection at once, dropping
+    /// the queue; ``Dispatcher/handleClose()`` reports it, as for any other end.
     open func handleOutputOverflow() {
         logInfo("\(self) queued more than \(maxQueuedOutput) bytes of output; closing", type: "error")
-        close()
+        reportClose()
     }
 
     // MARK: Collected input
@@ -376,7 +377,7 @@ open class ChatChannel: Dispatcher {
             Array(bytes).withUnsafeBytes { queue.append($0) }
         }
         outputGrew()
-        return true
+        return isOpen
     }
 
     /// Queues a string's UTF-8 bytes; see ``push(_:)-(Bytes)``.
@@ -392,7 +393,7 @@ open class ChatChannel: Dispatcher {
         guard isOpen, !closing else { return false }
         outputQueue().append(producer: producer)
         outputGrew()
-        return true
+        return isOpen
     }
 
     /// Closes the channel once everything pushed before this call is sent;
