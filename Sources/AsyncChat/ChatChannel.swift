@@ -143,7 +143,8 @@ open class ChatChannel: Dispatcher {
     }
 
     /// Nothing arrived for ``idleTimeout``. The default closes the channel
-    /// once its queued output is sent.
+    /// once its queued output is sent; if an override keeps the connection,
+    /// the next idle period starts now.
     open func handleIdleTimeout() throws {
         closeWhenDone()
     }
@@ -502,6 +503,8 @@ open class ChatChannel: Dispatcher {
         if loop.clock.now >= due {
             idleTimer = nil
             runAsHook { try handleIdleTimeout() }
+            // A handler that keeps the connection gets a new idle period.
+            if idleTimer == nil, isOpen, !closing { armIdleTimer() }
         } else {
             idleTimer = loop.schedule(at: due) { [weak self] in self?.idleTimerFired() }
         }
