@@ -71,7 +71,8 @@ open class ChatChannel: Dispatcher {
     /// Queued output beyond which ``handleOutputOverflow()`` runs. Default: 64 MiB.
     public var maxQueuedOutput = 64 << 20
     /// Ends a connection that has received nothing for this long (see
-    /// ``handleIdleTimeout()``); nil, the default, never does.
+    /// ``handleIdleTimeout()``), counted from the last input or from when it
+    /// is set, also before ``Dispatcher/connect(to:)``; nil, the default, never does.
     public var idleTimeout: Duration? {
         didSet { armIdleTimer() }
     }
@@ -492,7 +493,8 @@ open class ChatChannel: Dispatcher {
     private func armIdleTimer() {
         idleTimer?.cancel()
         idleTimer = nil
-        guard let idleTimeout, isOpen else { return }
+        // Armed before the socket exists too: a client sets it, then connects.
+        guard let idleTimeout else { return }
         lastActivity = loop.clock.now
         idleTimer = loop.schedule(after: idleTimeout) { [weak self] in self?.idleTimerFired() }
     }
