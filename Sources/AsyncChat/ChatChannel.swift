@@ -357,8 +357,13 @@ open class ChatChannel: Dispatcher {
     private func finishInput() {
         guard !inputFinished, !inputHeld else { return }
         inputFinished = true
-        var tail = discardingFrame ? [] : Array(incoming)
-        tail.append(contentsOf: unframed)
+        // An overlong frame was reported already: none of it is a tail, not
+        // even a partial terminator held back after it.
+        var tail: [UInt8] = []
+        if !discardingFrame {
+            tail = Array(incoming)
+            tail.append(contentsOf: unframed)
+        }
         clearIncoming()
         unframed = []
         if !tail.isEmpty { handleUnterminatedInput(tail) }
