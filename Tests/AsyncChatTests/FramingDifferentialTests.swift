@@ -4,7 +4,8 @@ import Testing
 
 /// The channel agrees with ``ReferenceFramer`` (the framing semantics over
 /// the whole stream, no buffers) on random streams, random terminator
-/// programs and random read boundaries from a seeded generator.
+/// programs, frame limits and pauses, and random read boundaries from a
+/// seeded generator.
 @Suite("Framing agrees with the reference model")
 struct FramingDifferentialTests {
     /// Bytes that make terminators, their prefixes and near misses common.
@@ -22,7 +23,10 @@ struct FramingDifferentialTests {
         let steps = (0..<Int.random(in: 0...4, using: &generator)).map { _ -> Terminator? in
             Bool.random(using: &generator) ? pick() : nil
         }
-        return TerminatorProgram(initial: pick(), afterFrame: steps)
+        var program = TerminatorProgram(initial: pick(), afterFrame: steps)
+        if Int.random(in: 0..<3, using: &generator) == 0 { program.maxFrameLength = Int.random(in: 1...12, using: &generator) }
+        program.pausesAfterEachFrame = Int.random(in: 0..<4, using: &generator) == 0
+        return program
     }
 
     static func randomCuts(length: Int, using generator: inout SeededGenerator) -> [Int] {
@@ -61,6 +65,10 @@ struct FramingDifferentialTests {
             == FramingOutcome(frames: [bytes("x\r"), bytes("y")]))
         #expect(ReferenceFramer.frame(bytes("hello"), program: TerminatorProgram(initial: .count(2)))
             == FramingOutcome(frames: [bytes("he")], tails: [bytes("llo")]))
+        #expect(ReferenceFramer.frame(bytes("abcdef\nab\nabcdefgh"), program: TerminatorProgram(initial: .lf, maxFrameLength: 3))
+            == FramingOutcome(frames: [bytes("ab")], tails: [], overflows: 2))
+        #expect(ReferenceFramer.frame(bytes("ab\nabc\r\n."), program: TerminatorProgram(initial: "\r\n.\r\n", maxFrameLength: 6))
+            == FramingOutcome(frames: [], tails: [bytes("ab\nabc\r\n.")]))
     }
 
     /// The harness's own sanity: each piece between cuts reaches the channel

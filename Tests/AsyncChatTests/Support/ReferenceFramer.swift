@@ -1,10 +1,13 @@
 import AsyncChat
 
 /// The terminator a stream starts with, and the ones a handler switches to
-/// after each frame (cycling; nil leaves the terminator as it is).
+/// after each frame (cycling; nil leaves the terminator as it is); the frame
+/// limit; and whether the handler pauses after each frame (a timer resumes).
 struct TerminatorProgram: CustomStringConvertible {
     var initial: Terminator
     var afterFrame: [Terminator?] = []
+    var maxFrameLength = 65536
+    var pausesAfterEachFrame = false
 
     func next(afterFrame index: Int) -> Terminator? {
         afterFrame.isEmpty ? nil : afterFrame[index % afterFrame.count]
@@ -13,13 +16,20 @@ struct TerminatorProgram: CustomStringConvertible {
     /// Sets `channel` up to follow this program.
     func install(on channel: RecordingChannel) {
         channel.terminator = initial
+        channel.maxFrameLength = maxFrameLength
+        let pauses = pausesAfterEachFrame
         channel.onFrame = { channel, _ in
             if let next = next(afterFrame: channel.frames.count) { channel.terminator = next }
+            if pauses {
+                channel.pauseReading()
+                channel.loop.schedule(after: .zero) { channel.resumeReading() }
+            }
         }
     }
 
     var description: String {
-        "start \(initial), then \(afterFrame.map { $0.map(\.description) ?? "keep" })"
+        "start \(initial), then \(afterFrame.map { $0.map(\.description) ?? "keep" }), "
+            + "max \(maxFrameLength)\(pausesAfterEachFrame ? ", pausing" : "")"
     }
 }
 
@@ -30,12 +40,19 @@ enum ReferenceFramer {
     static func frame(_ stream: [UInt8], program: TerminatorProgram) -> FramingOutcome {
         var terminator = program.initial
         var frames: [[UInt8]] = []
+        var overflows = 0
         var current: [UInt8] = []
         var position = 0
 
+        // An overlong frame is reported and dropped; no handler runs, so the
+        // program does not move on.
         func end(_ frame: [UInt8]) {
-            frames.append(frame)
             current = []
+            if frame.count > program.maxFrameLength {
+                overflows += 1
+                return
+            }
+            frames.append(frame)
             if let next = program.next(afterFrame: frames.count - 1) { terminator = next }
         }
 
@@ -76,7 +93,21 @@ enum ReferenceFramer {
                 end(current)
             }
         }
-        return FramingOutcome(frames: frames, tails: current.isEmpty ? [] : [current])
+        // At the end, a possible partial terminator is not part of the frame
+        // yet: only the rest counts against the limit.
+        var held = 0
+        switch terminator {
+        case .bytes(let sequence) where !sequence.isEmpty:
+            held = (0..<min(sequence.count, current.count + 1)).last { current.suffix($0).elementsEqual(sequence.prefix($0)) } ?? 0
+        case .crlfOrLF:
+            held = current.last == 13 ? 1 : 0
+        default:
+            break
+        }
+        if current.count - held > program.maxFrameLength {
+            return FramingOutcome(frames: frames, tails: [], overflows: overflows + 1)
+        }
+        return FramingOutcome(frames: frames, tails: current.isEmpty ? [] : [current], overflows: overflows)
     }
 
     private static func firstOccurrence(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
