@@ -259,7 +259,14 @@ open class ChatChannel: Dispatcher {
                 incomingIsBorrowed = false
             }
         }
-        try frame(&window)
+        do {
+            try frame(&window)
+        } catch {
+            // Replies to the frames handled before the failure still go out,
+            // as they would have had those frames arrived in earlier reads.
+            _ = try? sendQueuedOutput()
+            throw error
+        }
         if inputDiscarded {
             inputDiscarded = false
             window = []
@@ -464,15 +471,19 @@ open class ChatChannel: Dispatcher {
     }
 
     private func flushOutput() throws(SystemError) {
-        guard let output, isOpen, connected else { return }
+        guard try sendQueuedOutput() == .reachedClose else { return }
+        let completion = closeCompletion
+        closeCompletion = nil
+        completion?()
+        reportClose()
+    }
+
+    /// Sends what the socket takes of the queue, stopping at a close marker.
+    private func sendQueuedOutput() throws(SystemError) -> OutputQueue.WriteOutcome {
+        guard let output, isOpen, connected else { return .blocked }
         let outcome = try output.write { vectors throws(SystemError) in try send(vectors: vectors) }
         outputShrank()
-        if outcome == .reachedClose {
-            let completion = closeCompletion
-            closeCompletion = nil
-            completion?()
-            reportClose()
-        }
+        return outcome
     }
 
     // MARK: Closing
