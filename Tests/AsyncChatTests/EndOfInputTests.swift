@@ -63,6 +63,36 @@ struct EndOfInputTests {
         #expect(channel.journal == ["frame", "close"])
     }
 
+    /// The peer sends thousands of requests and its end of input without
+    /// reading the replies: frames wait while the output is full, the end of
+    /// input waits behind them, and once the peer reads it gets every reply,
+    /// then the close; the tail is reported after the last frame.
+    @Test(arguments: PollerBackend.allCases)
+    func endOfInputWaitsBehindFramesHeldForFullOutput(backend: PollerBackend) throws {
+        let loop = try EventLoop(backend: backend)
+        defer { loop.closeAll() }
+        let (local, peer) = try Socket.pair()
+        defer { peer.close() }
+        let channel = try RecordingChannel(socket: local, loop: loop)
+        channel.highWatermark = 32 << 10
+        channel.lowWatermark = 8 << 10
+        let requests = (0..<2000).map { bytes("request \($0)") }
+        let reply = { (frame: [UInt8]) in frame + [UInt8](repeating: UInt8(ascii: "-"), count: 500) + bytes("\r\n") }
+        channel.onFrame = { channel, frame in channel.push(reply(frame)) }
+        try peer.sendAll(requests.flatMap { $0 + bytes("\r\n") } + bytes("tail"), loop: loop)
+        try peer.shutdown(Int32(SHUT_WR))
+        try loop.run(until: { !channel.isWritable && local.unreadCount == 0 })
+        for _ in 0..<10 { try loop.runPass(timeout: .zero) }
+        #expect(channel.frames.count < requests.count)
+        #expect(channel.journal.allSatisfy { $0 == "frame" })
+        let reader = PeerReader(peer)
+        try reader.readToEnd(loop: loop)
+        #expect(sameBytes(reader.received, requests.flatMap(reply)))
+        #expect(channel.frames == requests)
+        #expect(channel.unterminatedTails == [bytes("tail")])
+        #expect(channel.journal.suffix(2) == ["tail", "close"])
+    }
+
     /// A peer that resets the connection (TCP RST) ends in handleClose, once,
     /// never in handleError.
     @Test(arguments: PollerBackend.allCases)
