@@ -156,6 +156,26 @@ struct AsynchatCompatibilityTests {
         #expect(client?.frames == Array(repeating: bytes("bytes"), count: 6))
     }
 
+    /// The streams of T-CH-1 … T-CH-9, framed the same whole, at every cut
+    /// and byte by byte (the TCP ports above cut them only every 1–3 bytes).
+    @Test(arguments: PollerBackend.allCases, SplitStyle.allCases)
+    func asynchatStreamsFrameTheSameUnderEverySplit(backend: PollerBackend, style: SplitStyle) throws {
+        let cases: [(Terminator, String, FramingOutcome)] = [
+            (.lf, "hello world\nI'm not dead yet!\n", FramingOutcome(frames: [bytes("hello world"), bytes("I'm not dead yet!")])),
+            (.crlf, "hello world\r\nI'm not dead yet!\r\n", FramingOutcome(frames: [bytes("hello world"), bytes("I'm not dead yet!")])),
+            ("qqq", "hello worldqqqI'm not dead yet!qqq", FramingOutcome(frames: [bytes("hello world"), bytes("I'm not dead yet!")])),
+            (.count(1), "hello world, I'm not dead yet!\n",
+             FramingOutcome(frames: [bytes("h")], tails: [bytes("ello world, I'm not dead yet!\n")])),
+            (.count(6), "hello world, I'm not dead yet!\n",
+             FramingOutcome(frames: [bytes("hello ")], tails: [bytes("world, I'm not dead yet!\n")])),
+            (.none, "hello world, I'm not dead yet!\n", FramingOutcome(frames: [], tails: [bytes("hello world, I'm not dead yet!\n")])),
+            (.lf, "hello world\n\nI'm not dead yet!\n", FramingOutcome(frames: [bytes("hello world"), [], bytes("I'm not dead yet!")])),
+        ]
+        for (terminator, stream, expected) in cases {
+            try expectFraming(bytes(stream), backend: backend, style: style, expected: expected) { $0.terminator = terminator }
+        }
+    }
+
     // T-CH-12 (bpo-16133): a read event with nothing to read (EAGAIN) is
     // not an error.
     @Test(arguments: PollerBackend.allCases)

@@ -183,35 +183,43 @@ struct OutputTests {
         #expect(channel.queuedOutputCount == 0)
     }
 
-    @Test(arguments: PollerBackend.allCases)
-    func takeIncomingTextDecodesUTF8OrGivesNil(backend: PollerBackend) throws {
+    /// A multi-byte character split between reads decodes all the same.
+    @Test(arguments: PollerBackend.allCases, SplitStyle.allCases)
+    func takeIncomingTextDecodesUTF8OrGivesNil(backend: PollerBackend, style: SplitStyle) throws {
         let loop = try EventLoop(backend: backend)
         defer { loop.closeAll() }
-        var texts: [String?] = []
-        let channel = try frameStream(bytes("h\u{e9}llo \u{1F600}\n") + [0xFF, 0xFE, 10] + [10], cuts: [2], loop: loop) { channel in
-            channel.terminator = .lf
-            channel.onFrame = { channel, _ in texts.append(channel.takeIncomingText()) }
+        let stream = bytes("h\u{e9}llo \u{1F600}\n") + [0xFF, 0xFE, 10] + [10]
+        for cuts in style.cutPlans(length: stream.count) {
+            var texts: [String?] = []
+            let channel = try frameStream(stream, cuts: cuts, loop: loop) { channel in
+                channel.terminator = .lf
+                channel.onFrame = { channel, _ in texts.append(channel.takeIncomingText()) }
+            }
+            #expect(texts == ["h\u{e9}llo \u{1F600}", nil, ""], "cut at \(cuts)")
+            #expect(channel.frames == [[], [], []], "cut at \(cuts)")
         }
-        #expect(texts == ["h\u{e9}llo \u{1F600}", nil, ""])
-        #expect(channel.frames == [[], [], []])
     }
 
     /// A handler that only looks at `incomingData` still gets each frame on
     /// its own: what it leaves is dropped when foundTerminator returns.
-    @Test(arguments: PollerBackend.allCases)
-    func frameLeftInTheCollectorIsDroppedAfterFoundTerminator(backend: PollerBackend) throws {
+    @Test(arguments: PollerBackend.allCases, SplitStyle.allCases)
+    func frameLeftInTheCollectorIsDroppedAfterFoundTerminator(backend: PollerBackend, style: SplitStyle) throws {
         final class Peeker: ChatChannel {
             var seen: [[UInt8]] = []
             override func foundTerminator() throws { seen.append(Array(incomingData)) }
         }
         let loop = try EventLoop(backend: backend)
         defer { loop.closeAll() }
-        let (local, peer) = try Socket.pair()
-        defer { peer.close() }
-        let channel = try Peeker(socket: local, loop: loop)
-        try ChunkedFeeder(peer: peer, loop: loop).feed(bytes("one\r\ntwo\r\nthr"), splitAt: [7], into: channel)
-        #expect(channel.seen == [bytes("one"), bytes("two")])
-        #expect(channel.incomingData == bytes("thr")[...])
+        let stream = bytes("one\r\ntwo\r\n\r\nthr")
+        for cuts in style.cutPlans(length: stream.count) {
+            let (local, peer) = try Socket.pair()
+            defer { peer.close() }
+            let channel = try Peeker(socket: local, loop: loop)
+            try ChunkedFeeder(peer: peer, loop: loop).feed(stream, splitAt: cuts, into: channel)
+            #expect(channel.seen == [bytes("one"), bytes("two"), []], "cut at \(cuts)")
+            #expect(channel.incomingData == bytes("thr")[...], "cut at \(cuts)")
+            channel.close()
+        }
     }
 
     /// discardBuffers inside foundTerminator drops the frame's own bytes and

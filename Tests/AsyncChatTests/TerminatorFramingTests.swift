@@ -77,10 +77,12 @@ struct TerminatorFramingTests {
     /// An empty byte string and a zero count behave as no terminator.
     @Test(arguments: PollerBackend.allCases, [Terminator.bytes([]), .count(0)])
     func emptyTerminatorsBehaveAsNone(backend: PollerBackend, terminator: Terminator) throws {
-        try expectFraming(
-            bytes("a\r\nb"), backend: backend, style: .oneByteAtATime,
-            expected: FramingOutcome(frames: [], tails: [bytes("a\r\nb")])
-        ) { $0.terminator = terminator }
+        for style in SplitStyle.allCases {
+            try expectFraming(
+                bytes("a\r\nb"), backend: backend, style: style,
+                expected: FramingOutcome(frames: [], tails: [bytes("a\r\nb")])
+            ) { $0.terminator = terminator }
+        }
     }
 
     @Test(arguments: PollerBackend.allCases, SplitStyle.allCases)
