@@ -422,6 +422,8 @@ open class ChatChannel: Dispatcher {
     }
 
     /// Drops all buffered input and queued output (asynchat's `discard_buffers`).
+    /// Inside ``foundTerminator()`` that includes the current frame and the
+    /// input received after it; input that arrives later is framed as usual.
     public func discardBuffers() {
         if deliveringInput { inputDiscarded = true }
         unframed = []
