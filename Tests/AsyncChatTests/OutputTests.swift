@@ -56,6 +56,13 @@ struct OutputTests {
         }
     }
 
+    @Test func fileProducerEndsOnAReadErrorAndKeepsIt() throws {
+        let producer = try FileProducer(path: "/")
+        #expect(producer.more() == nil)
+        #expect(producer.readError == SystemError(.read, errno: EISDIR))
+        #expect(producer.more() == nil)
+    }
+
     @Test func simpleProducerHandsOutChunksThenNil() {
         let producer = SimpleProducer(bytes("abcdefghij"), chunkSize: 4)
         #expect(producer.more() == bytes("abcd"))
@@ -148,6 +155,26 @@ struct OutputTests {
         #expect(sameBytes(reader.received, blob))
         #expect(channel.journal == ["completion", "close"])
         #expect(!channel.isOpen)
+    }
+
+    /// The completion means everything was sent: when the peer resets the
+    /// connection first, only handleClose runs.
+    @Test(arguments: PollerBackend.allCases)
+    func closeWhenDoneCompletionDoesNotRunWhenThePeerResets(backend: PollerBackend) throws {
+        let loop = try EventLoop(backend: backend)
+        defer { loop.closeAll() }
+        let client = RecordingChannel(loop: loop)
+        guard let server = try connectOverTCP(client, loop: loop) else { return }
+        client.push(patternBytes(16 << 20))
+        client.closeWhenDone { client.journal.append("completion") }
+        try loop.runPass(timeout: .zero)
+        #expect(client.isOpen)
+        var abortOnClose = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(server.descriptor, SOL_SOCKET, SO_LINGER, &abortOnClose, socklen_t(MemoryLayout<linger>.size))
+        server.close()
+        try loop.run(until: { !client.isOpen })
+        #expect(client.journal == ["close"])
+        #expect(client.errors == [])
     }
 
     @Test(arguments: PollerBackend.allCases)

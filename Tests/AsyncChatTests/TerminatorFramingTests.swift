@@ -129,6 +129,35 @@ struct TerminatorFramingTests {
         }
     }
 
+    /// Channels of one loop share its read buffer: partial frames, partial
+    /// terminators and byte counts of one survive the other's reads.
+    @Test(arguments: PollerBackend.allCases)
+    func channelsSharingTheReadBufferKeepTheirOwnPartialFrames(backend: PollerBackend) throws {
+        let loop = try EventLoop(backend: backend)
+        defer { loop.closeAll() }
+        let (localA, peerA) = try Socket.pair()
+        let (localB, peerB) = try Socket.pair()
+        defer {
+            peerA.close()
+            peerB.close()
+        }
+        let a = try RecordingChannel(socket: localA, loop: loop)
+        a.terminator = "\r\n.\r\n"
+        let b = try RecordingChannel(socket: localB, loop: loop)
+        b.terminator = .count(7)
+        b.onFrame = { channel, _ in channel.terminator = .count(7) }
+        let streamA = bytes("first\r\nbody\r\n.\r\nsecond\r\n.\r\n")
+        let streamB = bytes("XXXXXXXYYYYYYYZZZZZZZ")
+        let feederA = ChunkedFeeder(peer: peerA, loop: loop)
+        let feederB = ChunkedFeeder(peer: peerB, loop: loop)
+        for index in 0..<max(streamA.count, streamB.count) {
+            if index < streamA.count { try feederA.feed([streamA[index]], splitAt: [], into: a) }
+            if index < streamB.count { try feederB.feed([streamB[index]], splitAt: [], into: b) }
+        }
+        #expect(a.frames == [bytes("first\r\nbody"), bytes("second")])
+        #expect(b.frames == [bytes("XXXXXXX"), bytes("YYYYYYY"), bytes("ZZZZZZZ")])
+    }
+
     /// While a byte count runs, `terminator` shows what is still to come.
     @Test(arguments: PollerBackend.allCases)
     func byteCountCountsDownAcrossReads(backend: PollerBackend) throws {
