@@ -131,6 +131,7 @@ struct AsynchatCompatibilityTests {
         let reader = PeerReader(server)
         try reader.readToEnd(loop: loop)
         #expect(reader.received == bytes("hello world\nI'm not dead yet!\n") + Self.quit)
+        // The server echoes only now; the client is gone and frames nothing.
         _ = try? reader.received.withUnsafeBytes { try server.send($0) }
         try loop.runPass(timeout: .zero)
         #expect(client.frames == [])

@@ -28,6 +28,8 @@ func connectOverTCP(_ client: Dispatcher, loop: EventLoop, whileConnecting: () -
         if accepted == nil { accepted = (try? listener.accept())?.0 }
         return accepted != nil && !client.connecting
     })
+    // Small writes leave at once, so chunked feeding makes small reads.
+    try accepted?.setOption(level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1)
     return accepted
 }
 
