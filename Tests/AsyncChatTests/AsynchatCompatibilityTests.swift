@@ -198,15 +198,16 @@ struct AsynchatCompatibilityTests {
     // start a terminator are held back, everything before them is collected
     // at once. Longer terminators too: ("abc\r\n.", "\r\n.\r\n") == 3 and
     // the self-overlapping ("aab", "abab") == 2.
-    @Test(arguments: [
+    @Test(arguments: PollerBackend.allCases, [
         ("qwerty\r", "\r\n", "qwerty"),
         ("qwertydkjf", "\r\n", "qwertydkjf"),
         ("abc\r\n.", "\r\n.\r\n", "abc"),
         ("aab", "abab", "a"),
         ("abc", "q", "abc"),
     ])
-    func partialTerminatorAtEndOfReadIsHeldBack(input: String, terminator: String, collectedAtOnce: String) throws {
-        let loop = try EventLoop()
+    func partialTerminatorAtEndOfReadIsHeldBack(backend: PollerBackend, example: (input: String, terminator: String, collectedAtOnce: String)) throws {
+        let (input, terminator, collectedAtOnce) = example
+        let loop = try EventLoop(backend: backend)
         defer { loop.closeAll() }
         let (local, peer) = try Socket.pair()
         defer { peer.close() }

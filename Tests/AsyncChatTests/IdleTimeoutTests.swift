@@ -99,9 +99,10 @@ struct IdleTimeoutTests {
         #expect(!client.isOpen)
     }
 
-    @Test func closingCancelsTheIdleTimer() throws {
+    @Test(arguments: PollerBackend.allCases)
+    func closingCancelsTheIdleTimer(backend: PollerBackend) throws {
         let clock = ManualClock()
-        let loop = try EventLoop(clock: clock)
+        let loop = try EventLoop(backend: backend, clock: clock)
         let (local, peer) = try Socket.pair()
         defer { peer.close() }
         let channel = try RecordingChannel(socket: local, loop: loop)

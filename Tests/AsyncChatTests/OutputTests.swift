@@ -121,8 +121,9 @@ struct OutputTests {
 
     /// Outside input handling, a push is sent at once (the documented
     /// write-through), with no loop pass needed.
-    @Test func pushOutsideAHandlerIsSentAtOnce() throws {
-        let loop = try EventLoop()
+    @Test(arguments: PollerBackend.allCases)
+    func pushOutsideAHandlerIsSentAtOnce(backend: PollerBackend) throws {
+        let loop = try EventLoop(backend: backend)
         defer { loop.closeAll() }
         let (local, peer) = try Socket.pair()
         defer { peer.close() }
@@ -199,8 +200,9 @@ struct OutputTests {
         #expect(channel.closeCount == 1)
     }
 
-    @Test func pushToAClosedChannelIsRefused() throws {
-        let loop = try EventLoop()
+    @Test(arguments: PollerBackend.allCases)
+    func pushToAClosedChannelIsRefused(backend: PollerBackend) throws {
+        let loop = try EventLoop(backend: backend)
         let (local, peer) = try Socket.pair()
         defer { peer.close() }
         let channel = try RecordingChannel(socket: local, loop: loop)

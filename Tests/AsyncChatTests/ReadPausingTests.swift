@@ -80,8 +80,9 @@ struct ReadPausingTests {
         #expect(channel.journal == ["frame", "frame", "tail", "close"])
     }
 
-    @Test func pauseAndResumeAreIdempotent() throws {
-        let loop = try EventLoop()
+    @Test(arguments: PollerBackend.allCases)
+    func pauseAndResumeAreIdempotent(backend: PollerBackend) throws {
+        let loop = try EventLoop(backend: backend)
         defer { loop.closeAll() }
         let (local, peer) = try Socket.pair()
         defer { peer.close() }
