@@ -93,6 +93,28 @@ struct EndOfInputTests {
         #expect(channel.journal.suffix(2) == ["tail", "close"])
     }
 
+    /// A push to a peer that is gone does not call handleClose from inside
+    /// push (asynchat's re-entrant close, W-14): the close is reported once
+    /// the running hook returns. (Reading is paused, so that the push, not
+    /// a read, is what finds the peer gone.)
+    @Test(arguments: PollerBackend.allCases)
+    func pushToAVanishedPeerReportsTheCloseAfterTheHook(backend: PollerBackend) throws {
+        let loop = try EventLoop(backend: backend)
+        defer { loop.closeAll() }
+        let (local, peer) = try Socket.pair()
+        let channel = try RecordingChannel(socket: local, loop: loop)
+        channel.pauseReading()
+        peer.close()
+        loop.schedule(after: .zero) {
+            channel.journal.append("pushing")
+            channel.push("into the void\r\n")
+            channel.journal.append("pushed")
+        }
+        try loop.run(until: { !channel.isOpen })
+        #expect(channel.journal == ["pushing", "pushed", "close"])
+        #expect(channel.errors == [])
+    }
+
     /// A peer that resets the connection (TCP RST) ends in handleClose, once,
     /// never in handleError.
     @Test(arguments: PollerBackend.allCases)
