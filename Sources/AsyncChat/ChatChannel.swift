@@ -412,13 +412,15 @@ open class ChatChannel: Dispatcher {
 
     /// Closes the channel once everything pushed before this call is sent;
     /// then `completion` runs and ``Dispatcher/handleClose()`` reports the
-    /// close. Reading stops now; later pushes are refused.
+    /// close, on a later write event, never inside this call. Reading stops
+    /// now; later pushes are refused.
     public func closeWhenDone(then completion: (() -> Void)? = nil) {
         guard isOpen, !closing else { return }
         closing = true
         closeCompletion = completion
+        // Only queued: the next write event reaches it, so the caller's hook
+        // finishes before handleClose runs.
         outputQueue().appendClose()
-        outputGrew()
     }
 
     /// Drops all buffered input and queued output (asynchat's `discard_buffers`).
