@@ -158,6 +158,27 @@ struct OutputTests {
         #expect(!channel.isOpen)
     }
 
+    /// closeWhenDone never reports the close before it returns (asynchat's
+    /// close_when_done does not send either): the caller's code after it
+    /// still runs on an open channel, and handleClose comes after the hook.
+    @Test(arguments: PollerBackend.allCases)
+    func closeWhenDoneReportsTheCloseAfterTheCallingHook(backend: PollerBackend) throws {
+        let loop = try EventLoop(backend: backend)
+        defer { loop.closeAll() }
+        let (local, peer) = try Socket.pair()
+        defer { peer.close() }
+        let channel = try RecordingChannel(socket: local, loop: loop)
+        loop.schedule(after: .zero) {
+            channel.push("last words\r\n")
+            channel.closeWhenDone { channel.journal.append("completion") }
+            channel.journal.append(channel.isOpen ? "returned open" : "returned closed")
+        }
+        let reader = PeerReader(peer)
+        try reader.readToEnd(loop: loop)
+        #expect(reader.received == bytes("last words\r\n"))
+        #expect(channel.journal == ["returned open", "completion", "close"])
+    }
+
     /// The completion means everything was sent: when the peer resets the
     /// connection first, only handleClose runs.
     @Test(arguments: PollerBackend.allCases)
