@@ -413,7 +413,8 @@ open class ChatChannel: Dispatcher {
     /// Closes the channel once everything pushed before this call is sent;
     /// then `completion` runs and ``Dispatcher/handleClose()`` reports the
     /// close, on a later write event, never inside this call. Reading stops
-    /// now; later pushes are refused.
+    /// now; later pushes are refused. If the connection ends before
+    /// everything is sent, `completion` never runs.
     public func closeWhenDone(then completion: (() -> Void)? = nil) {
         guard isOpen, !closing else { return }
         closing = true
@@ -496,6 +497,8 @@ open class ChatChannel: Dispatcher {
     open override func close() {
         idleTimer?.cancel()
         idleTimer = nil
+        // Not everything was sent; and the completion often captures the channel.
+        closeCompletion = nil
         output?.removeAll()
         output = nil
         unframed = []
