@@ -180,23 +180,29 @@ struct OutputTests {
     }
 
     /// The completion means everything was sent: when the peer resets the
-    /// connection first, only handleClose runs.
+    /// connection first, only handleClose runs, and the completion (which
+    /// may well capture the channel) is released with the channel.
     @Test(arguments: PollerBackend.allCases)
     func closeWhenDoneCompletionDoesNotRunWhenThePeerResets(backend: PollerBackend) throws {
         let loop = try EventLoop(backend: backend)
         defer { loop.closeAll() }
-        let client = RecordingChannel(loop: loop)
-        guard let server = try connectOverTCP(client, loop: loop) else { return }
-        client.push(patternBytes(16 << 20))
-        client.closeWhenDone { client.journal.append("completion") }
-        try loop.runPass(timeout: .zero)
-        #expect(client.isOpen)
-        var abortOnClose = linger(l_onoff: 1, l_linger: 0)
-        setsockopt(server.descriptor, SOL_SOCKET, SO_LINGER, &abortOnClose, socklen_t(MemoryLayout<linger>.size))
-        server.close()
-        try loop.run(until: { !client.isOpen })
-        #expect(client.journal == ["close"])
-        #expect(client.errors == [])
+        weak var released: RecordingChannel?
+        do {
+            let client = RecordingChannel(loop: loop)
+            released = client
+            guard let server = try connectOverTCP(client, loop: loop) else { return }
+            client.push(patternBytes(16 << 20))
+            client.closeWhenDone { client.journal.append("completion") }
+            try loop.runPass(timeout: .zero)
+            #expect(client.isOpen)
+            var abortOnClose = linger(l_onoff: 1, l_linger: 0)
+            setsockopt(server.descriptor, SOL_SOCKET, SO_LINGER, &abortOnClose, socklen_t(MemoryLayout<linger>.size))
+            server.close()
+            try loop.run(until: { !client.isOpen })
+            #expect(client.journal == ["close"])
+            #expect(client.errors == [])
+        }
+        #expect(released == nil, "the channel is kept alive by its completion")
     }
 
     @Test(arguments: PollerBackend.allCases)

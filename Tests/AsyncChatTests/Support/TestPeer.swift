@@ -190,3 +190,7 @@ func sameBytes(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
         rhs.withUnsafeBytes { right in memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 }
     }
 }
+
+/// True under AddressSanitizer, whose quarantine keeps freed memory resident,
+/// so resident-set measurements mean nothing there.
+let runningUnderAddressSanitizer = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__asan_init") != nil
