@@ -64,13 +64,15 @@ open class ChatChannel: Dispatcher {
     public var highWatermark = 1 << 20
     /// Queued output at or below which the channel is writable again. Default: 256 KiB.
     public var lowWatermark = 256 << 10
-    /// Whether the channel stops reading while its output is above the high
-    /// watermark. Default: true.
+    /// Whether the channel stops reading, and delivering frames already
+    /// received, while its output is above the high watermark; they are
+    /// delivered once it falls to the low watermark. Default: true.
     public var pausesReadingWhenOutputIsFull = true
     /// Queued output beyond which ``handleOutputOverflow()`` runs. Default: 64 MiB.
     public var maxQueuedOutput = 64 << 20
     /// Ends a connection that has received nothing for this long (see
-    /// ``handleIdleTimeout()``); nil, the default, never does.
+    /// ``handleIdleTimeout()``), counted from the last input or from when it
+    /// is set, also before ``Dispatcher/connect(to:)``; nil, the default, never does.
     public var idleTimeout: Duration? {
         didSet { armIdleTimer() }
     }
@@ -91,6 +93,9 @@ open class ChatChannel: Dispatcher {
     private var peerFinished = false
     private var inputFinished = false
     private var deliveringInput = false
+    /// Set by ``discardBuffers()`` while input is being framed: the rest of
+    /// the bytes being framed is dropped too.
+    private var inputDiscarded = false
     public private(set) var isWritable = true
     private var closeCompletion: (() -> Void)?
     private var idleTimer: LoopTimer?
@@ -139,7 +144,8 @@ open class ChatChannel: Dispatcher {
     }
 
     /// Nothing arrived for ``idleTimeout``. The default closes the channel
-    /// once its queued output is sent.
+    /// once its queued output is sent; if an override keeps the connection,
+    /// the next idle period starts now.
     open func handleIdleTimeout() throws {
         closeWhenDone()
     }
@@ -149,10 +155,11 @@ open class ChatChannel: Dispatcher {
     open func handleWritabilityChange(isWritable: Bool) {}
 
     /// The queued output passed ``maxQueuedOutput``: the peer is not reading.
-    /// The default logs one line and closes at once, dropping the queue.
+    /// The default logs one line and ends the connection at once, dropping
+    /// the queue; ``Dispatcher/handleClose()`` reports it, as for any other end.
     open func handleOutputOverflow() {
         logInfo("\(self) queued more than \(maxQueuedOutput) bytes of output; closing", type: "error")
-        close()
+        reportClose()
     }
 
     // MARK: Collected input
@@ -180,7 +187,7 @@ open class ChatChannel: Dispatcher {
     // MARK: Reading
 
     public final override func handleRead() throws {
-        guard !readingPaused, !closing else { return }
+        guard !inputHeld, !closing else { return }
         let count = try recvIntoLoopBuffer()
         guard count > 0 else { return }
         if idleTimeout != nil { lastActivity = loop.clock.now }
@@ -190,7 +197,13 @@ open class ChatChannel: Dispatcher {
     /// Reading is wanted unless paused, closing, or held back by full output.
     /// An override should combine its condition with `super.readable()`.
     open override func readable() -> Bool {
-        !readingPaused && !closing && !(pausesReadingWhenOutputIsFull && !isWritable)
+        !inputHeld && !closing
+    }
+
+    /// True while input waits, both in the socket and already received:
+    /// reading is paused, or the output is above the high watermark.
+    private var inputHeld: Bool {
+        readingPaused || (pausesReadingWhenOutputIsFull && !isWritable)
     }
 
     open override func writable() -> Bool {
@@ -208,7 +221,13 @@ open class ChatChannel: Dispatcher {
     public func resumeReading() {
         guard readingPaused else { return }
         readingPaused = false
-        guard !unframed.isEmpty || peerFinished else { return }
+        deliverHeldInput()
+    }
+
+    /// Delivers on the loop's next pass what arrived while input was held:
+    /// frames, and the end of input.
+    private func deliverHeldInput() {
+        guard !inputHeld, !unframed.isEmpty || peerFinished else { return }
         loop.deferUntilNextPass { [weak self] in
             guard let self, self.isOpen else { return }
             self.runAsHook { try self.deliver([]) }
@@ -229,6 +248,10 @@ open class ChatChannel: Dispatcher {
         deliveringInput = true
         defer {
             deliveringInput = false
+            if inputDiscarded {
+                inputDiscarded = false
+                window = []
+            }
             // Keep nothing that points into the loop's shared read buffer.
             if !window.isEmpty, isOpen { unframed = Array(window) }
             if incomingIsBorrowed {
@@ -236,7 +259,18 @@ open class ChatChannel: Dispatcher {
                 incomingIsBorrowed = false
             }
         }
-        try frame(&window)
+        do {
+            try frame(&window)
+        } catch {
+            // Replies to the frames handled before the failure still go out,
+            // as they would have had those frames arrived in earlier reads.
+            _ = try? sendQueuedOutput()
+            throw error
+        }
+        if inputDiscarded {
+            inputDiscarded = false
+            window = []
+        }
         if !window.isEmpty, isOpen {
             unframed = Array(window)
             window = []
@@ -249,7 +283,7 @@ open class ChatChannel: Dispatcher {
     /// the part of one that has arrived) with the terminator in force then,
     /// so a terminator changed by `foundTerminator` applies to the very next byte.
     private func frame(_ window: inout ArraySlice<UInt8>) throws {
-        while !window.isEmpty, isOpen, !readingPaused, !closing {
+        while !window.isEmpty, isOpen, !inputHeld, !closing, !inputDiscarded {
             switch terminator {
             case .none, .count(0), .bytes([]):
                 // No framing: everything is data.
@@ -328,10 +362,15 @@ open class ChatChannel: Dispatcher {
     }
 
     private func finishInput() {
-        guard !inputFinished, !readingPaused else { return }
+        guard !inputFinished, !inputHeld else { return }
         inputFinished = true
-        var tail = discardingFrame ? [] : Array(incoming)
-        tail.append(contentsOf: unframed)
+        // An overlong frame was reported already: none of it is a tail, not
+        // even a partial terminator held back after it.
+        var tail: [UInt8] = []
+        if !discardingFrame {
+            tail = Array(incoming)
+            tail.append(contentsOf: unframed)
+        }
         clearIncoming()
         unframed = []
         if !tail.isEmpty { handleUnterminatedInput(tail) }
@@ -352,7 +391,7 @@ open class ChatChannel: Dispatcher {
             Array(bytes).withUnsafeBytes { queue.append($0) }
         }
         outputGrew()
-        return true
+        return isOpen
     }
 
     /// Queues a string's UTF-8 bytes; see ``push(_:)-(Bytes)``.
@@ -368,26 +407,33 @@ open class ChatChannel: Dispatcher {
         guard isOpen, !closing else { return false }
         outputQueue().append(producer: producer)
         outputGrew()
-        return true
+        return isOpen
     }
 
     /// Closes the channel once everything pushed before this call is sent;
     /// then `completion` runs and ``Dispatcher/handleClose()`` reports the
-    /// close. Reading stops now; later pushes are refused.
+    /// close, on a later write event, never inside this call. Reading stops
+    /// now; later pushes are refused. If the connection ends before
+    /// everything is sent, `completion` never runs.
     public func closeWhenDone(then completion: (() -> Void)? = nil) {
         guard isOpen, !closing else { return }
         closing = true
         closeCompletion = completion
+        // Only queued: the next write event reaches it, so the caller's hook
+        // finishes before handleClose runs.
         outputQueue().appendClose()
-        outputGrew()
     }
 
     /// Drops all buffered input and queued output (asynchat's `discard_buffers`).
+    /// Inside ``foundTerminator()`` that includes the current frame and the
+    /// input received after it; input that arrives later is framed as usual.
     public func discardBuffers() {
+        if deliveringInput { inputDiscarded = true }
         unframed = []
         clearIncoming()
         discardingFrame = false
         output?.removeAll()
+        outputShrank()
     }
 
     /// Bytes queued for the peer and not yet sent.
@@ -422,19 +468,27 @@ open class ChatChannel: Dispatcher {
         }
     }
 
+    private func outputShrank() {
+        guard !isWritable, queuedOutputCount <= lowWatermark else { return }
+        isWritable = true
+        handleWritabilityChange(isWritable: true)
+        deliverHeldInput()
+    }
+
     private func flushOutput() throws(SystemError) {
-        guard let output, isOpen, connected else { return }
+        guard try sendQueuedOutput() == .reachedClose else { return }
+        let completion = closeCompletion
+        closeCompletion = nil
+        completion?()
+        reportClose()
+    }
+
+    /// Sends what the socket takes of the queue, stopping at a close marker.
+    private func sendQueuedOutput() throws(SystemError) -> OutputQueue.WriteOutcome {
+        guard let output, isOpen, connected else { return .blocked }
         let outcome = try output.write { vectors throws(SystemError) in try send(vectors: vectors) }
-        if !isWritable, output.byteCount <= lowWatermark {
-            isWritable = true
-            handleWritabilityChange(isWritable: true)
-        }
-        if outcome == .reachedClose {
-            let completion = closeCompletion
-            closeCompletion = nil
-            completion?()
-            reportClose()
-        }
+        outputShrank()
+        return outcome
     }
 
     // MARK: Closing
@@ -443,6 +497,8 @@ open class ChatChannel: Dispatcher {
     open override func close() {
         idleTimer?.cancel()
         idleTimer = nil
+        // Not everything was sent; and the completion often captures the channel.
+        closeCompletion = nil
         output?.removeAll()
         output = nil
         unframed = []
@@ -460,7 +516,8 @@ open class ChatChannel: Dispatcher {
     private func armIdleTimer() {
         idleTimer?.cancel()
         idleTimer = nil
-        guard let idleTimeout, isOpen else { return }
+        // Armed before the socket exists too: a client sets it, then connects.
+        guard let idleTimeout else { return }
         lastActivity = loop.clock.now
         idleTimer = loop.schedule(after: idleTimeout) { [weak self] in self?.idleTimerFired() }
     }
@@ -471,6 +528,8 @@ open class ChatChannel: Dispatcher {
         if loop.clock.now >= due {
             idleTimer = nil
             runAsHook { try handleIdleTimeout() }
+            // A handler that keeps the connection gets a new idle period.
+            if idleTimer == nil, isOpen, !closing { armIdleTimer() }
         } else {
             idleTimer = loop.schedule(at: due) { [weak self] in self?.idleTimerFired() }
         }

@@ -5,6 +5,7 @@ import Testing
 /// Writes a byte stream into one end of a socketpair in chosen chunks, and
 /// makes the channel on the other end read each chunk on its own: after each
 /// write the loop runs until the channel's socket holds no unread byte.
+/// Feeding stops early once the channel has closed.
 struct ChunkedFeeder {
     let peer: Socket
     let loop: EventLoop
@@ -12,6 +13,7 @@ struct ChunkedFeeder {
     func feed(_ bytes: [UInt8], splitAt cuts: [Int], into channel: Dispatcher) throws {
         var start = 0
         for end in (cuts.filter { $0 < bytes.count } + [bytes.count]) where end > start {
+            guard channel.isOpen else { return }
             try bytes[start..<end].withUnsafeBytes { raw in
                 var offset = 0
                 while offset < raw.count {
