@@ -20,6 +20,7 @@ import AsyncCore
 public final class LineEchoChannel: ChatChannel {
     /// The reply to a line over the limit, in place of its echo.
     public static let overlongLineReply: [UInt8] = Array("error: line too long\r\n".utf8)
+    private static let lineFeed: [UInt8] = [10]
 
     /// Adopts an accepted socket and frames it by LF.
     /// - Throws: `SystemError` if the socket cannot be made non-blocking.
@@ -33,7 +34,7 @@ public final class LineEchoChannel: ChatChannel {
 
     public override func foundTerminator() throws {
         push(incomingData)
-        push(CollectionOfOne(10))
+        push(LineEchoChannel.lineFeed)
     }
 
     public override func handleFrameOverflow(length: Int) {

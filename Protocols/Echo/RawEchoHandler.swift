@@ -33,14 +33,14 @@ public final class RawEchoHandler: DispatcherWithSend {
     public override func readable() -> Bool { !isReadingPaused }
 
     public override func handleRead() throws {
-        let room = min(maxPendingOutput - pendingOutputCount, loop.readBuffer.count)
+        let room = maxPendingOutput - pendingOutputCount
         guard room > 0 else {
             isReadingPaused = true
             return
         }
         let count = try recvIntoLoopBuffer(maxBytes: room)
         guard count > 0 else { return }
-        try send(loop.readBuffer[0..<count])
+        try send(loop.readBytes(count))
         if pendingOutputCount >= maxPendingOutput { isReadingPaused = true }
     }
 

@@ -47,59 +47,64 @@ import AsyncCore
 ///   their replies leave in one gather write.
 open class ChatChannel: Dispatcher {
     // MARK: Configuration
+    // Read on every frame: @exclusivity(unchecked), for the reason given in EventLoop.
 
     /// Where the current frame ends; see ``Terminator``. Default: ``Terminator/crlf``.
-    public var terminator: Terminator = .crlf {
+    @exclusivity(unchecked) public var terminator: Terminator = .crlf {
         didSet {
             if case .count(let count) = terminator { precondition(count >= 0, "a byte count terminator must not be negative") }
         }
     }
 
     /// The most bytes the channel keeps for one frame. Default: 64 KiB.
-    public var maxFrameLength = 65536
+    @exclusivity(unchecked) public var maxFrameLength = 65536
     /// What happens to a frame longer than ``maxFrameLength``.
-    public var frameOverflowPolicy = FrameOverflowPolicy.discardFrame
+    @exclusivity(unchecked) public var frameOverflowPolicy = FrameOverflowPolicy.discardFrame
     /// Queued output above which the channel reports itself unwritable and,
     /// with ``pausesReadingWhenOutputIsFull``, stops reading. Default: 1 MiB.
-    public var highWatermark = 1 << 20
+    @exclusivity(unchecked) public var highWatermark = 1 << 20
     /// Queued output at or below which the channel is writable again. Default: 256 KiB.
-    public var lowWatermark = 256 << 10
+    @exclusivity(unchecked) public var lowWatermark = 256 << 10
     /// Whether the channel stops reading, and delivering frames already
     /// received, while its output is above the high watermark; they are
     /// delivered once it falls to the low watermark. Default: true.
-    public var pausesReadingWhenOutputIsFull = true
+    @exclusivity(unchecked) public var pausesReadingWhenOutputIsFull = true
     /// Queued output beyond which ``handleOutputOverflow()`` runs. Default: 64 MiB.
-    public var maxQueuedOutput = 64 << 20
+    @exclusivity(unchecked) public var maxQueuedOutput = 64 << 20
     /// Ends a connection that has received nothing for this long (see
     /// ``handleIdleTimeout()``), counted from the last input or from when it
     /// is set, also before ``Dispatcher/connect(to:)``; nil, the default, never does.
-    public var idleTimeout: Duration? {
+    @exclusivity(unchecked) public var idleTimeout: Duration? {
         didSet { armIdleTimer() }
     }
 
     // MARK: State
+    // Hot state is @exclusivity(unchecked), for the reason given in EventLoop.
 
     /// Received bytes not yet framed: a possible partial terminator, or
     /// everything that arrived while reading was paused.
-    private var unframed: [UInt8] = []
+    @exclusivity(unchecked) private var unframed: [UInt8] = []
     /// The current frame's bytes kept by the default collector.
-    private var incoming: ArraySlice<UInt8> = []
+    @exclusivity(unchecked) private var incoming: ArraySlice<UInt8> = []
     /// True while `incoming` is a slice of the loop's shared read buffer.
-    private var incomingIsBorrowed = false
-    private var discardingFrame = false
-    private var output: OutputQueue?
-    private var readingPaused = false
-    private var closing = false
-    private var peerFinished = false
-    private var inputFinished = false
-    private var deliveringInput = false
+    @exclusivity(unchecked) private var incomingIsBorrowed = false
+    @exclusivity(unchecked) private var discardingFrame = false
+    @exclusivity(unchecked) private var output: OutputQueue?
+    @exclusivity(unchecked) private var readingPaused = false
+    @exclusivity(unchecked) private var closing = false
+    @exclusivity(unchecked) private var peerFinished = false
+    @exclusivity(unchecked) private var inputFinished = false
+    @exclusivity(unchecked) private var deliveringInput = false
+    /// True while input is handled with nothing queued before it: replies go
+    /// to the loop's reply buffer and leave in one send when handling ends.
+    @exclusivity(unchecked) private var gatheringReplies = false
     /// Set by ``discardBuffers()`` while input is being framed: the rest of
     /// the bytes being framed is dropped too.
-    private var inputDiscarded = false
-    public private(set) var isWritable = true
+    @exclusivity(unchecked) private var inputDiscarded = false
+    @exclusivity(unchecked) public private(set) var isWritable = true
     private var closeCompletion: (() -> Void)?
     private var idleTimer: LoopTimer?
-    private var lastActivity = LoopInstant(nanoseconds: 0)
+    @exclusivity(unchecked) private var lastActivity = LoopInstant(nanoseconds: 0)
 
     // MARK: Input hooks
 
@@ -191,7 +196,7 @@ open class ChatChannel: Dispatcher {
         let count = try recvIntoLoopBuffer()
         guard count > 0 else { return }
         if idleTimeout != nil { lastActivity = loop.clock.now }
-        try deliver(loop.readBuffer[0..<count])
+        try deliver(loop.readBytes(count))
     }
 
     /// Reading is wanted unless paused, closing, or held back by full output.
@@ -246,8 +251,13 @@ open class ChatChannel: Dispatcher {
             unframed = []
         }
         deliveringInput = true
+        gatheringReplies = connected && (output?.isEmpty ?? true)
         defer {
             deliveringInput = false
+            if gatheringReplies {
+                gatheringReplies = false
+                loop.clearReplies()
+            }
             if inputDiscarded {
                 inputDiscarded = false
                 window = []
@@ -264,6 +274,7 @@ open class ChatChannel: Dispatcher {
         } catch {
             // Replies to the frames handled before the failure still go out,
             // as they would have had those frames arrived in earlier reads.
+            try? sendGatheredReplies()
             _ = try? sendQueuedOutput()
             throw error
         }
@@ -276,6 +287,7 @@ open class ChatChannel: Dispatcher {
             window = []
         }
         if peerFinished { finishInput() }
+        try sendGatheredReplies()
         try flushOutput()
     }
 
@@ -384,27 +396,63 @@ open class ChatChannel: Dispatcher {
     /// - Returns: false when the bytes will never be sent: the channel is
     ///   closed or ``closeWhenDone(then:)`` was called.
     @discardableResult
-    public func push<Bytes: Sequence>(_ bytes: Bytes) -> Bool where Bytes.Element == UInt8 {
+    public func push(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard isOpen, !closing else { return false }
-        let queue = outputQueue()
-        if bytes.withContiguousStorageIfAvailable({ queue.append(UnsafeRawBufferPointer($0)) }) == nil {
-            Array(bytes).withUnsafeBytes { queue.append($0) }
+        if gatheringReplies {
+            if loop.appendReply(bytes) {
+                outputGrew()
+                return isOpen
+            }
+            queueGatheredReplies()
+            outputQueue().append(bytes)
+        } else if !deliveringInput, connected, output?.isEmpty ?? true {
+            // Nothing queued before it: send at once and queue only what the socket did not take.
+            do {
+                let sent = try send(bytes)
+                if sent == bytes.count || !isOpen { return isOpen }
+                outputQueue().append(UnsafeRawBufferPointer(rebasing: bytes[sent...]))
+            } catch {
+                handleError(error)
+                return false
+            }
+        } else {
+            outputQueue().append(bytes)
         }
         outputGrew()
         return isOpen
     }
 
-    /// Queues a string's UTF-8 bytes; see ``push(_:)-(Bytes)``.
+    /// Queues bytes; see ``push(_:)-(UnsafeRawBufferPointer)``.
+    @discardableResult
+    public func push(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { push($0) }
+    }
+
+    /// Queues bytes; see ``push(_:)-(UnsafeRawBufferPointer)``.
+    @discardableResult
+    public func push(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.withUnsafeBytes { push($0) }
+    }
+
+    /// Queues a string's UTF-8 bytes; see ``push(_:)-(UnsafeRawBufferPointer)``.
     @discardableResult
     public func push(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { push($0) }
+        return text.withUTF8 { push(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Queues the bytes of any sequence; see ``push(_:)-(UnsafeRawBufferPointer)``.
+    @discardableResult
+    public func push<Bytes: Sequence>(_ bytes: Bytes) -> Bool where Bytes.Element == UInt8 {
+        if let pushed = bytes.withContiguousStorageIfAvailable({ push(UnsafeRawBufferPointer($0)) }) { return pushed }
+        return push(Array(bytes))
     }
 
     /// Queues a producer; it is asked for more as the socket takes its output.
     @discardableResult
     public func push(producer: any Producer) -> Bool {
         guard isOpen, !closing else { return false }
+        queueGatheredReplies()
         outputQueue().append(producer: producer)
         outputGrew()
         return isOpen
@@ -419,6 +467,7 @@ open class ChatChannel: Dispatcher {
         guard isOpen, !closing else { return }
         closing = true
         closeCompletion = completion
+        queueGatheredReplies()
         // Only queued: the next write event reaches it, so the caller's hook
         // finishes before handleClose runs.
         outputQueue().appendClose()
@@ -429,6 +478,7 @@ open class ChatChannel: Dispatcher {
     /// input received after it; input that arrives later is framed as usual.
     public func discardBuffers() {
         if deliveringInput { inputDiscarded = true }
+        if gatheringReplies { loop.clearReplies() }
         unframed = []
         clearIncoming()
         discardingFrame = false
@@ -437,7 +487,34 @@ open class ChatChannel: Dispatcher {
     }
 
     /// Bytes queued for the peer and not yet sent.
-    public var queuedOutputCount: Int { output?.byteCount ?? 0 }
+    public var queuedOutputCount: Int {
+        (output?.byteCount ?? 0) + (gatheringReplies ? loop.replies.count : 0)
+    }
+
+    /// Moves the gathered replies into the queue: something that must follow
+    /// them (a producer, the close) is about to be queued.
+    private func queueGatheredReplies() {
+        guard gatheringReplies else { return }
+        gatheringReplies = false
+        let loop = self.loop
+        if !loop.replies.isEmpty {
+            outputQueue().append(loop.replies)
+            loop.clearReplies()
+        }
+    }
+
+    /// Sends the gathered replies with one call and queues what the socket did not take.
+    private func sendGatheredReplies() throws(SystemError) {
+        guard gatheringReplies else { return }
+        gatheringReplies = false
+        let loop = self.loop
+        defer { loop.clearReplies() }
+        let replies = loop.replies
+        guard !replies.isEmpty, isOpen else { return }
+        let sent = try send(replies)
+        if sent < replies.count, isOpen { outputQueue().append(UnsafeRawBufferPointer(rebasing: replies[sent...])) }
+        outputShrank()
+    }
 
     public final override func handleWrite() throws {
         try flushOutput()
@@ -495,6 +572,10 @@ open class ChatChannel: Dispatcher {
 
     /// Closes at once, dropping buffered input and queued output.
     open override func close() {
+        if gatheringReplies {
+            gatheringReplies = false
+            loop.clearReplies()
+        }
         idleTimer?.cancel()
         idleTimer = nil
         // Not everything was sent; and the completion often captures the channel.

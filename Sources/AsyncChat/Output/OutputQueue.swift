@@ -19,10 +19,11 @@ final class OutputQueue {
         case reachedClose
     }
 
-    private var entries: [Entry] = []
-    private var head = 0
+    // Hot state is @exclusivity(unchecked), for the reason given in EventLoop.
+    @exclusivity(unchecked) private var entries: [Entry] = []
+    @exclusivity(unchecked) private var head = 0
     /// Bytes pushed and not yet sent (producers count once pulled).
-    private(set) var byteCount = 0
+    @exclusivity(unchecked) private(set) var byteCount = 0
 
     private static let blockSize = 16384
     private static let maxVectors = 64
