@@ -6,12 +6,15 @@ let package = Package(
     products: [
         .library(name: "AsyncCore", targets: ["AsyncCore"]),
         .library(name: "AsyncChat", targets: ["AsyncChat"]),
+        .library(name: "ProtocolTesting", targets: ["ProtocolTesting"]),
     ],
     targets: [
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
         .target(name: "AsyncCore", dependencies: ["CSystem"]),
         .target(name: "AsyncChat", dependencies: ["AsyncCore", "CSystem"]),
+        .target(name: "ProtocolTesting", dependencies: ["AsyncCore"]),
         .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore"]),
         .testTarget(name: "AsyncChatTests", dependencies: ["AsyncChat"]),
+        .testTarget(name: "ProtocolTestingTests", dependencies: ["ProtocolTesting", "AsyncChat"]),
     ]
 )
