@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "AsyncChat", targets: ["AsyncChat"]),
         .library(name: "ProtocolTesting", targets: ["ProtocolTesting"]),
         .library(name: "Chat", targets: ["Chat"]),
+        .executable(name: "scripted-peer", targets: ["scripted-peer"]),
         .executable(name: "chat-server", targets: ["chat-server"]),
     ],
     targets: [
@@ -15,6 +16,7 @@ let package = Package(
         .target(name: "AsyncCore", dependencies: ["CSystem"]),
         .target(name: "AsyncChat", dependencies: ["AsyncCore", "CSystem"]),
         .target(name: "ProtocolTesting", dependencies: ["AsyncCore"]),
+        .executableTarget(name: "scripted-peer", dependencies: ["ProtocolTesting"]),
         .target(name: "Chat", dependencies: ["AsyncChat", "AsyncCore"], path: "Protocols/Chat"),
         .executableTarget(name: "chat-server", dependencies: ["Chat", "AsyncCore"], path: "Examples/chat-server"),
         .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore"]),

@@ -70,7 +70,8 @@ public struct Dialogue: Sendable {
         self.steps = steps
     }
 
-    /// Reads and parses a transcript file, named after its last path component.
+    /// Reads and parses a transcript file; reports and errors name it by
+    /// `path` as given, so `Transcripts/greeting.txt:7` points at the line.
     ///
     /// ```swift
     /// let dialogue = try Dialogue(contentsOfFile: "Transcripts/greeting.txt", relativeTo: #filePath)
@@ -83,15 +84,14 @@ public struct Dialogue: Sendable {
         if let anchor, !path.hasPrefix("/"), let slash = anchor.lastIndex(of: "/") {
             fullPath = String(anchor[...slash]) + path
         }
-        let name = fullPath.split(separator: "/").last.map(String.init) ?? fullPath
-        let text = try Dialogue.readFile(fullPath, name: name)
-        try self.init(transcript: text, name: name)
+        let text = try Dialogue.readFile(fullPath, name: path)
+        try self.init(transcript: text, name: path)
     }
 
     private static func readFile(_ path: String, name: String) throws(TranscriptError) -> String {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw TranscriptError(source: path, line: nil, message: "cannot read: \(String(cString: strerror(errno)))")
+            throw TranscriptError(source: name, line: nil, message: "cannot read: \(String(cString: strerror(errno)))")
         }
         defer { _ = Glibc.close(descriptor) }
         var bytes: [UInt8] = []
@@ -100,7 +100,7 @@ public struct Dialogue: Sendable {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0, errno == EINTR { continue }
             guard count >= 0 else {
-                throw TranscriptError(source: path, line: nil, message: "cannot read: \(String(cString: strerror(errno)))")
+                throw TranscriptError(source: name, line: nil, message: "cannot read: \(String(cString: strerror(errno)))")
             }
             if count == 0 { break }
             bytes += chunk[0..<count]

@@ -1,6 +1,6 @@
 /// Durations as transcripts write them: `250ms`, `5s`, `1.5s`, `2m`, `1h`.
-enum DurationText {
-    static func parse(_ text: String) -> Duration? {
+package enum DurationText {
+    package static func parse(_ text: String) -> Duration? {
         let units: [(suffix: String, nanoseconds: Double)] = [("ms", 1e6), ("s", 1e9), ("m", 60e9), ("h", 3600e9)]
         for unit in units where text.hasSuffix(unit.suffix) {
             let number = text.dropLast(unit.suffix.count)
@@ -14,7 +14,7 @@ enum DurationText {
     }
 
     /// The shortest exact text for a duration: `300s`, `1.5s`, `250ms`.
-    static func format(_ duration: Duration) -> String {
+    package static func format(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         let milliseconds = attoseconds / 1_000_000_000_000_000
         if attoseconds == 0 { return "\(seconds)s" }
