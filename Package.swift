@@ -21,6 +21,10 @@ let package = Package(
         .executableTarget(name: "chat-server", dependencies: ["Chat", "AsyncCore"], path: "Examples/chat-server"),
         .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore"]),
         .testTarget(name: "AsyncChatTests", dependencies: ["AsyncChat"]),
-        .testTarget(name: "ProtocolTestingTests", dependencies: ["ProtocolTesting", "AsyncChat"]),
+        .testTarget(
+            name: "ProtocolTestingTests",
+            dependencies: ["ProtocolTesting", "AsyncChat"],
+            exclude: ["Transcripts"]
+        ),
     ]
 )

@@ -22,6 +22,11 @@ public struct ChatOptions: Sendable, Hashable {
     public var idleTimeout: Duration?
     /// The longest nick, in characters. Default: 16.
     public var maxNickLength = 16
+    /// How many lines of one client are handled before the loop's other
+    /// work gets a turn. A client pipelining thousands of short lines would
+    /// otherwise fill every member's queue in one go, and healthy readers
+    /// would look slow. Default: 16.
+    public var maxLinesPerTurn = 16
 
     public init() {}
 }

@@ -17,6 +17,7 @@ public final class ChatSession: ChatChannel {
     private weak var room: ChatRoom?
     private let options: ChatOptions
     private var graceTimer: LoopTimer?
+    private var linesThisTurn = 0
 
     init(socket: Socket, room: ChatRoom, loop: EventLoop) throws(SystemError) {
         self.room = room
@@ -34,11 +35,22 @@ public final class ChatSession: ChatChannel {
     }
 
     public override func foundTerminator() throws {
+        yieldAfterTurn()
         guard let line = takeIncomingText() else {
             reply(ChatText.invalidUTF8)
             return
         }
         room?.handle(line, from: self)
+    }
+
+    /// After ``ChatOptions/maxLinesPerTurn`` lines, stops delivering lines
+    /// until the next pass of the loop, so the members' sockets drain between bursts.
+    private func yieldAfterTurn() {
+        linesThisTurn += 1
+        guard linesThisTurn >= options.maxLinesPerTurn else { return }
+        linesThisTurn = 0
+        pauseReading()
+        loop.schedule(after: .zero) { [weak self] in self?.resumeReading() }
     }
 
     public override func handleFrameOverflow(length: Int) {

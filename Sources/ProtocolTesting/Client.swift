@@ -124,6 +124,13 @@ public struct Client: Hashable, Sendable, CustomStringConvertible {
         step(.skipLines(until: match), file, line)
     }
 
+    /// Whatever the server sends is skipped, up to its closing the
+    /// connection (transcript: `S*` with no pattern): for a connection the
+    /// server must end, whatever it was in the middle of.
+    public func skipToClose(file: String = #fileID, line: Int = #line) -> DialogueStep {
+        step(.skipToClose, file, line)
+    }
+
     /// The server closes the connection, with nothing sent before that no
     /// step consumed (transcript: `S=`). A reset counts as a close.
     public func expectClose(file: String = #fileID, line: Int = #line) -> DialogueStep {

@@ -94,7 +94,7 @@ struct CompiledDialogue {
             case .expectAnyOrder(let matches):
                 guard !matches.isEmpty else { throw Problem(location: location, message: "an any-order group needs at least one line") }
                 for match in matches { try checkPattern(match, at: location) }
-            case .connect, .shutdownOutput, .close, .stopReading, .resumeReading, .expectClose:
+            case .connect, .shutdownOutput, .close, .stopReading, .resumeReading, .expectClose, .skipToClose:
                 break
             }
             if !payload.isEmpty, let client = step.client {
@@ -162,11 +162,12 @@ struct CompiledDialogue {
                 throw Problem(location: location, message: "\(client) is reading already; R+ only follows R-")
             }
             state.stoppedReading = nil
-        case .expectLine, .expectBytes, .expectAnyOrder, .skipLines, .expectClose, .expectSilence:
+        case .expectLine, .expectBytes, .expectAnyOrder, .skipLines, .expectClose, .skipToClose, .expectSilence:
             if let at = state.stoppedReading {
                 throw Problem(location: location, message: "\(client) stopped reading at \(at) (R-); resume with R+ before expecting output")
             }
             if case .expectClose = step.action { state.connection = .ended(location, "S=") }
+            if case .skipToClose = step.action { state.connection = .ended(location, "S*") }
         case .connect, .pause, .advanceClock, .setDeadline, .setLineEnding, .setChunking:
             break
         }

@@ -111,6 +111,13 @@ public struct Dialogue: Sendable {
         return text
     }
 
+    /// The dialogue in the transcript format, one step per line: save it
+    /// to run it with `scripted-peer`. A regex built in Swift reads back only
+    /// if it was given its pattern text (`shownAs:`).
+    public var transcript: String {
+        steps.map(\.description).joined(separator: "\n") + "\n"
+    }
+
     // MARK: Running
 
     /// Runs the dialogue once per chunking of `plan`, each time with a fresh

@@ -60,11 +60,13 @@ public struct DialogueFailure: Error, Sendable, CustomStringConvertible {
     public let serverLog: [String]
     /// Whether the plan had more than one run: then the report tells how to rerun this one alone.
     let planHadOtherRuns: Bool
+    /// True when the failure was found after the last step (output left over).
+    let afterLastStep: Bool
 
     init(
         kind: Kind, dialogue: String, location: StepLocation?, chunking: Chunking?,
         expected: String, received: String, transcript: [String] = [], stepsNotReached: [String] = [],
-        serverLog: [String] = [], planHadOtherRuns: Bool = false
+        serverLog: [String] = [], planHadOtherRuns: Bool = false, afterLastStep: Bool = false
     ) {
         self.kind = kind
         self.dialogue = dialogue
@@ -76,13 +78,14 @@ public struct DialogueFailure: Error, Sendable, CustomStringConvertible {
         self.stepsNotReached = stepsNotReached
         self.serverLog = serverLog
         self.planHadOtherRuns = planHadOtherRuns
+        self.afterLastStep = afterLastStep
     }
 
     func inPlan(withOtherRuns other: Bool) -> DialogueFailure {
         DialogueFailure(
             kind: kind, dialogue: dialogue, location: location, chunking: chunking, expected: expected,
             received: received, transcript: transcript, stepsNotReached: stepsNotReached,
-            serverLog: serverLog, planHadOtherRuns: other
+            serverLog: serverLog, planHadOtherRuns: other, afterLastStep: afterLastStep
         )
     }
 
@@ -93,7 +96,7 @@ public struct DialogueFailure: Error, Sendable, CustomStringConvertible {
     public var description: String {
         var lines: [String] = []
         var header = "dialogue \"\(dialogue)\" failed"
-        if let location { header += " at \(location)" }
+        if let location { header += " at \(location)" } else if afterLastStep { header += " after its last step" }
         if let chunking { header += " (chunking: \(chunking.explanation))" }
         lines.append(header)
         if !transcript.isEmpty {
@@ -103,8 +106,12 @@ public struct DialogueFailure: Error, Sendable, CustomStringConvertible {
             }
             lines += transcript.suffix(DialogueFailure.transcriptLimit).map { "  " + $0 }
         }
-        lines += block("expected: ", expected)
-        lines += block("received: ", received)
+        if expected.isEmpty {
+            lines += block("problem:  ", received)
+        } else {
+            lines += block("expected: ", expected)
+            lines += block("received: ", received)
+        }
         if let column = differenceColumn() {
             lines.append(String(repeating: " ", count: 10 + column) + "^ first difference")
         }

@@ -218,6 +218,8 @@ final class DialogueRun {
             try skipLines(until: match, instruction)
         case .expectClose:
             try expectClose(instruction)
+        case .skipToClose:
+            try skipToClose(instruction)
         case .expectSilence(let duration):
             try expectSilence(for: duration, instruction)
         case .pause(let duration):
@@ -463,6 +465,36 @@ final class DialogueRun {
         record(instruction)
     }
 
+    private func skipToClose(_ instruction: CompiledDialogue.Instruction) throws(DialogueFailure) {
+        let client = instruction.step.client ?? Client()
+        let scripted = try connection(for: client, instruction)
+        var skipped = 0
+        // The deadline counts from the last byte received: a long backlog is progress.
+        var lastProgress = ContinuousClock.now + instruction.deadline
+        while scripted.ending == nil {
+            let received = scripted.receivedTotal
+            _ = try wait(until: lastProgress) { scripted.ending != nil || scripted.receivedTotal != received }
+            skipped += scripted.unread.count
+            scripted.consume(scripted.unread.count)
+            if scripted.receivedTotal != received {
+                lastProgress = ContinuousClock.now + instruction.deadline
+            } else if scripted.ending == nil {
+                throw failure(
+                    .deadlineExceeded, at: instruction, expected: text(of: instruction),
+                    received: "no close within \(DurationText.format(instruction.deadline)) (after skipping \(skipped) bytes)"
+                )
+            }
+        }
+        skipped += scripted.unread.count
+        scripted.consume(scripted.unread.count)
+        if case .failed(let reason) = scripted.ending {
+            throw failure(.connectionEnded, at: instruction, expected: text(of: instruction), received: reason)
+        }
+        scripted.close()
+        finished.insert(client)
+        transcript.append("\(client.prefix)S*   (skipped \(skipped) bytes, then the server closed)")
+    }
+
     private func expectSilence(for duration: Duration, _ instruction: CompiledDialogue.Instruction) throws(DialogueFailure) {
         let scripted = try connection(for: instruction.step.client ?? Client(), instruction)
         _ = try wait(until: ContinuousClock.now + duration) { scripted.ending != nil || !scripted.unread.isEmpty }
@@ -610,7 +642,7 @@ final class DialogueRun {
         return DialogueFailure(
             kind: kind, dialogue: name, location: instruction?.step.location, chunking: chunking,
             expected: expected, received: received, transcript: transcript, stepsNotReached: notReached,
-            serverLog: serverLog.lines
+            serverLog: serverLog.lines, afterLastStep: current >= script.instructions.count
         )
     }
 }

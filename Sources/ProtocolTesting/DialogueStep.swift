@@ -13,7 +13,7 @@
 ///     client.expectClose()
 /// }
 /// ```
-public struct DialogueStep: Sendable {
+public struct DialogueStep: Sendable, CustomStringConvertible {
     enum Action: Sendable {
         case connect
         case sendLine(String)
@@ -26,6 +26,7 @@ public struct DialogueStep: Sendable {
         case expectBytes([UInt8])
         case expectAnyOrder([LineMatch])
         case skipLines(until: LineMatch)
+        case skipToClose
         case expectClose
         case expectSilence(Duration)
         case pause(Duration)
@@ -76,6 +77,9 @@ public struct DialogueStep: Sendable {
         DialogueStep(client: nil, action: .setChunking(override), location: StepLocation(file: file, line: line))
     }
 
+    /// The step as a transcript writes it, such as `@alice S: hello`.
+    public var description: String { transcriptLines.joined(separator: "\n") }
+
     /// The step as transcript lines, with its client's `@name ` prefix.
     var transcriptLines: [String] {
         let prefix = client.map(\.prefix) ?? ""
@@ -96,6 +100,7 @@ public struct DialogueStep: Sendable {
             case .exactly(let text): return [prefix + "S* \\Q" + text + "\\E"]
             }
         case .expectClose: return [prefix + "S="]
+        case .skipToClose: return [prefix + "S*"]
         case .expectSilence(let duration): return [prefix + "S- " + DurationText.format(duration)]
         case .pause(let duration): return ["T: " + DurationText.format(duration)]
         case .advanceClock(let duration): return ["T+ " + DurationText.format(duration)]

@@ -14,10 +14,9 @@ enum TranscriptParser {
         var steps: [DialogueStep] = []
         var group: Group?
         var number = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift, so both endings must be named.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             number += 1
-            var line = Substring(rawLine)
-            if line.hasSuffix("\r") { line = line.dropLast() }
             let body = line.drop { $0 == " " || $0 == "\t" }
             if body.isEmpty || body.hasPrefix("#") { continue }
             let location = StepLocation(file: source, line: number)
@@ -115,7 +114,9 @@ enum TranscriptParser {
             let match = try pattern(argument, token: token, problem)
             return DialogueStep(client: client, action: .expectLine(match), location: location)
         case "S<": return client.expect(bytes: try bytes(argument, token: token, problem), file: file, line: line)
-        case "S*": return client.skipLines(until: try pattern(argument, token: token, problem), file: file, line: line)
+        case "S*":
+            guard let argument, !argument.allSatisfy({ $0 == " " || $0 == "\t" }) else { return client.skipToClose(file: file, line: line) }
+            return client.skipLines(until: try pattern(argument, token: token, problem), file: file, line: line)
         case "S=": return try bare { client.expectClose(file: file, line: line) }
         case "S-": return client.expectSilence(for: try duration(argument, token: token, problem), file: file, line: line)
         case "T:":
@@ -177,7 +178,7 @@ enum TranscriptParser {
     }
 
     private static func duration(_ argument: String?, token: String, _ problem: (String) -> TranscriptError) throws(TranscriptError) -> Duration {
-        let text = (argument ?? "").trimmingTrailingSpace
+        let text = (argument ?? "").drop { $0 == " " || $0 == "\t" }.trimmingTrailingSpace
         guard let duration = DurationText.parse(String(text)) else {
             throw problem("\(token) needs a duration such as 250ms, 5s, 1.5s, 2m or 1h\(text.isEmpty ? "" : ", not '\(text)'")")
         }
