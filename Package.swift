@@ -26,5 +26,10 @@ let package = Package(
             dependencies: ["ProtocolTesting", "AsyncChat"],
             exclude: ["Transcripts"]
         ),
+        .testTarget(
+            name: "ChatTests",
+            dependencies: ["Chat", "ProtocolTesting", "scripted-peer"],
+            exclude: ["Transcripts"]
+        ),
     ]
 )
