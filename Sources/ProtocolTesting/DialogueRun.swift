@@ -36,6 +36,8 @@ final class DialogueRun {
     private static let idleSlice = Duration.milliseconds(5)
     /// How long a TCP run watches for stray output after the last step.
     private static let tcpLinger = Duration.milliseconds(50)
+    /// Passes without visible change after which an in-process server counts as settled.
+    private static let quietPasses = 8
 
     init(
         script: CompiledDialogue, name: String, chunking: Chunking, server: ServerUnderTest,
@@ -546,13 +548,15 @@ final class DialogueRun {
         }
     }
 
-    /// Runs passes that wait for nothing until two in a row change nothing a
-    /// client can see: the in-process server has done all it will do.
+    /// Runs passes that wait for nothing until several in a row change
+    /// nothing a client can see: the in-process server has done what it
+    /// will do. Several, because a server may carry work over from pass to
+    /// pass (deferred delivery, zero-delay timers) without output in between.
     private func settle() throws(DialogueFailure) {
         var quiet = 0
         var passes = 0
         var last = observedState()
-        while quiet < 2, passes < 10_000 {
+        while quiet < DialogueRun.quietPasses, passes < 10_000 {
             try runPass(timeout: .zero)
             let now = observedState()
             quiet = now == last ? quiet + 1 : 0
@@ -593,9 +597,11 @@ final class DialogueRun {
             return
         }
         // Under a manual clock the loop does not wait while timers are
-        // pending; wait on the clients' sockets instead of spinning.
+        // pending; wait on the clients' sockets instead of spinning, unless
+        // the pass just changed something (the server is still busy).
+        let before = observedState()
         try runPass(timeout: .zero)
-        waitForClientInput(min(slice, DialogueRun.idleSlice))
+        if observedState() == before { waitForClientInput(min(slice, DialogueRun.idleSlice)) }
     }
 
     private func waitForClientInput(_ limit: Duration) {
