@@ -39,7 +39,7 @@ public final class ChatRoom {
     public var connectionCount: Int { sessions.count }
 
     /// Takes a client's connection: greets it and asks for a nick.
-    /// - Throws: ``SystemError`` if the socket cannot be adopted.
+    /// - Throws: `SystemError` if the socket cannot be adopted.
     @discardableResult
     public func admit(_ socket: Socket) throws(SystemError) -> ChatSession {
         let session = try ChatSession(socket: socket, room: self, loop: loop)

@@ -13,7 +13,7 @@ public final class ChatServer: Dispatcher {
     public let room: ChatRoom
 
     /// Binds `address` (with `SO_REUSEADDR`) and starts listening.
-    /// - Throws: ``SystemError`` when the socket cannot be made, bound or listened on.
+    /// - Throws: `SystemError` when the socket cannot be made, bound or listened on.
     public init(address: SocketAddress, options: ChatOptions = ChatOptions(), loop: EventLoop) throws(SystemError) {
         room = ChatRoom(loop: loop, options: options)
         super.init(loop: loop)

@@ -1,7 +1,7 @@
 import AsyncChat
 import AsyncCore
 
-/// One client's connection to a ``ChatRoom``: a ``ChatChannel`` that reads
+/// One client's connection to a ``ChatRoom``: a `ChatChannel` that reads
 /// lines (CRLF or bare LF) and hands them to the room.
 ///
 /// The room makes sessions in ``ChatRoom/admit(_:)``; you rarely touch one.

@@ -1,4 +1,4 @@
-/// How the sends that follow a ``DialogueStep/chunking(_:)`` step (or a
+/// How the sends that follow a ``DialogueStep/chunking(_:file:line:)`` step (or a
 /// `!chunking` line) reach the server, whatever chunking the run uses.
 public enum ChunkingOverride: String, Sendable, Hashable {
     /// As the run's ``Chunking`` says (the initial state).

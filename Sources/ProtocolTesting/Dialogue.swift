@@ -55,8 +55,10 @@ public struct Dialogue: Sendable {
         self.steps = steps
     }
 
-    /// Parses a transcript; see the "Transcript format" article.
-    /// - Parameter name: how reports and error locations name it.
+    /// Parses a transcript; see <doc:TranscriptFormat>.
+    /// - Parameters:
+    ///   - text: the transcript, one step per line.
+    ///   - name: how reports and error locations name it.
     /// - Throws: ``TranscriptError`` naming the first bad line: an unknown
     ///   step, a bad escape or pattern, or steps that contradict each other.
     public init(transcript text: String, name: String = "transcript") throws(TranscriptError) {
@@ -76,8 +78,11 @@ public struct Dialogue: Sendable {
     /// ```swift
     /// let dialogue = try Dialogue(contentsOfFile: "Transcripts/greeting.txt", relativeTo: #filePath)
     /// ```
-    /// - Parameter anchor: a file whose directory a relative `path` starts
-    ///   from; pass `#filePath` to keep transcripts next to the test source.
+    /// - Parameters:
+    ///   - path: the file, absolute or relative to `anchor`'s directory (or
+    ///     to the working directory without an anchor).
+    ///   - anchor: a file whose directory a relative `path` starts from;
+    ///     pass `#filePath` to keep transcripts next to the test source.
     /// - Throws: ``TranscriptError`` when the file cannot be read or parsed.
     public init(contentsOfFile path: String, relativeTo anchor: String? = nil) throws(TranscriptError) {
         var fullPath = path
@@ -135,6 +140,8 @@ public struct Dialogue: Sendable {
     /// }
     /// ```
     /// - Parameters:
+    ///   - server: the server to talk to; see ``ServerUnderTest``.
+    ///   - plan: the chunkings to run under, one run each; see ``ChunkingPlan``.
     ///   - deadline: how long each expectation waits, in real time, unless a
     ///     `!deadline` step says otherwise.
     /// - Returns: the runs made.
@@ -146,7 +153,7 @@ public struct Dialogue: Sendable {
         try run(against: server, plan: plan, deadline: deadline, isCancelled: { false })
     }
 
-    /// Runs the dialogue as ``run(against:chunking:deadline:)-(_,_,_)`` does,
+    /// Runs the dialogue as the synchronous `run(against:chunking:deadline:)` does,
     /// on a thread of its own: the awaiting task is suspended, not blocking a
     /// thread of the cooperative pool. Cancelling the task ends the run at
     /// its next wait with a ``DialogueFailure/Kind/cancelled`` failure.

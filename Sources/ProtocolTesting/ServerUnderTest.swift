@@ -3,7 +3,7 @@ import AsyncCore
 /// The server a dialogue talks to: dispatchers of your own, run in-process
 /// on a loop the kit drives, or a server listening on a TCP port.
 ///
-/// In-process, every run gets a fresh ``EventLoop`` with a ``ManualClock``
+/// In-process, every run gets a fresh `EventLoop` with a `ManualClock`
 /// (the server lives in virtual time: its timers fire only when a step
 /// advances the clock) and each client connection is one end of a
 /// socketpair handed to your factory:
@@ -36,9 +36,12 @@ public struct ServerUnderTest: Sendable {
     /// In-process: `accept` adopts the server's end of each connection,
     /// typically by making your dispatcher with it.
     ///
-    /// - Parameter socketBufferSize: when set, the send and receive buffer
-    ///   size of both ends of each socketpair (`SO_SNDBUF`, `SO_RCVBUF`);
-    ///   small buffers make a slow reader's backlog reach the server quickly.
+    /// - Parameters:
+    ///   - socketBufferSize: when set, the send and receive buffer size of
+    ///     both ends of each socketpair (`SO_SNDBUF`, `SO_RCVBUF`); small
+    ///     buffers make a slow reader's backlog reach the server quickly.
+    ///   - accept: makes the server's dispatcher for one connection, on the
+    ///     run's loop.
     public static func inProcess(
         socketBufferSize: Int? = nil,
         _ accept: @escaping @Sendable (Socket, EventLoop) throws -> Dispatcher
