@@ -24,8 +24,6 @@ final class DialogueRun {
     private var clientOrder: [Client] = []
     /// Clients whose connection a step ended (`C=`, `S=`): nothing more is owed on them.
     private var finished: Set<Client> = []
-    /// The server's dispatcher for each in-process connection, kept for the run.
-    private var serverSides: [Client: Dispatcher] = [:]
     private var transcript: [String] = []
     private var random: SplitMix64
     private var current = 0
@@ -145,7 +143,7 @@ final class DialogueRun {
         }
         clients[client] = scripted
         do {
-            serverSides[client] = try factory(serverEnd)
+            _ = try factory(serverEnd)
         } catch {
             if !loop.dispatchers.contains(where: { $0.descriptor == serverEnd.descriptor }) { serverEnd.close() }
             throw failure(
@@ -572,7 +570,6 @@ final class DialogueRun {
     private func tearDown() {
         for scripted in clients.values { scripted.close() }
         loop.closeAll()
-        serverSides.removeAll()
     }
 
     // MARK: Waiting
