@@ -6,23 +6,31 @@ let package = Package(
     products: [
         .library(name: "AsyncCore", targets: ["AsyncCore"]),
         .library(name: "AsyncChat", targets: ["AsyncChat"]),
+        .library(name: "ProtocolTesting", targets: ["ProtocolTesting"]),
         .library(name: "Echo", targets: ["Echo"]),
+        .library(name: "Chat", targets: ["Chat"]),
         .library(name: "SMTP", targets: ["SMTP"]),
+        .executable(name: "scripted-peer", targets: ["scripted-peer"]),
         .executable(name: "echo-server", targets: ["echo-server"]),
         .executable(name: "http-client", targets: ["http-client"]),
+        .executable(name: "chat-server", targets: ["chat-server"]),
         .executable(name: "smtp-server", targets: ["smtp-server"]),
     ],
     targets: [
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
         .target(name: "AsyncCore", dependencies: ["CSystem"]),
         .target(name: "AsyncChat", dependencies: ["AsyncCore", "CSystem"]),
+        .target(name: "ProtocolTesting", dependencies: ["AsyncCore"]),
+        .executableTarget(name: "scripted-peer", dependencies: ["ProtocolTesting"]),
 
         .target(name: "Echo", dependencies: ["AsyncCore", "AsyncChat"], path: "Protocols/Echo"),
+        .target(name: "Chat", dependencies: ["AsyncChat", "AsyncCore"], path: "Protocols/Chat"),
         .target(name: "SMTP", dependencies: ["AsyncChat", "AsyncCore"], path: "Protocols/SMTP"),
 
         .target(name: "ExampleSupport", path: "Examples/ExampleSupport"),
         .executableTarget(name: "echo-server", dependencies: ["AsyncCore", "Echo", "ExampleSupport"], path: "Examples/echo-server"),
         .executableTarget(name: "http-client", dependencies: ["AsyncCore", "ExampleSupport"], path: "Examples/http-client"),
+        .executableTarget(name: "chat-server", dependencies: ["Chat", "AsyncCore"], path: "Examples/chat-server"),
         .executableTarget(name: "smtp-server", dependencies: ["SMTP", "AsyncCore"], path: "Examples/smtp-server"),
 
         // A child process for AcceptExhaustionTests; a dependency of the test
@@ -31,7 +39,17 @@ let package = Package(
 
         .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore", "emfile-probe"]),
         .testTarget(name: "AsyncChatTests", dependencies: ["AsyncChat"]),
-        .testTarget(name: "EchoTests", dependencies: ["Echo", "AsyncCore"]),
+        .testTarget(
+            name: "ProtocolTestingTests",
+            dependencies: ["ProtocolTesting", "AsyncChat"],
+            exclude: ["Transcripts"]
+        ),
+        .testTarget(name: "EchoTests", dependencies: ["Echo", "AsyncCore", "ProtocolTesting"]),
+        .testTarget(
+            name: "ChatTests",
+            dependencies: ["Chat", "ProtocolTesting", "scripted-peer"],
+            exclude: ["Transcripts"]
+        ),
         .testTarget(name: "SMTPTests", dependencies: ["SMTP", "AsyncChat", "AsyncCore"]),
         .testTarget(name: "ExampleTests", dependencies: ["AsyncCore", "echo-server", "http-client"]),
     ]
