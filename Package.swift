@@ -44,7 +44,7 @@ let package = Package(
             dependencies: ["ProtocolTesting", "AsyncChat"],
             exclude: ["Transcripts"]
         ),
-        .testTarget(name: "EchoTests", dependencies: ["Echo", "AsyncCore", "ProtocolTesting"]),
+        .testTarget(name: "EchoTests", dependencies: ["Echo", "AsyncCore", "ProtocolTesting"], exclude: ["Transcripts"]),
         .testTarget(
             name: "ChatTests",
             dependencies: ["Chat", "ProtocolTesting", "scripted-peer"],
