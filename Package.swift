@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "SMTP", targets: ["SMTP"]),
         .executable(name: "scripted-peer", targets: ["scripted-peer"]),
         .executable(name: "echo-server", targets: ["echo-server"]),
+        .executable(name: "echo-client", targets: ["echo-client"]),
         .executable(name: "http-client", targets: ["http-client"]),
         .executable(name: "chat-server", targets: ["chat-server"]),
         .executable(name: "smtp-server", targets: ["smtp-server"]),
@@ -29,6 +30,7 @@ let package = Package(
 
         .target(name: "ExampleSupport", path: "Examples/ExampleSupport"),
         .executableTarget(name: "echo-server", dependencies: ["AsyncCore", "Echo", "ExampleSupport"], path: "Examples/echo-server"),
+        .executableTarget(name: "echo-client", dependencies: ["AsyncCore", "AsyncChat", "ExampleSupport"], path: "Examples/echo-client"),
         .executableTarget(name: "http-client", dependencies: ["AsyncCore", "ExampleSupport"], path: "Examples/http-client"),
         .executableTarget(name: "chat-server", dependencies: ["Chat", "AsyncCore"], path: "Examples/chat-server"),
         .executableTarget(name: "smtp-server", dependencies: ["SMTP", "AsyncCore"], path: "Examples/smtp-server"),
@@ -51,6 +53,6 @@ let package = Package(
             exclude: ["Transcripts"]
         ),
         .testTarget(name: "SMTPTests", dependencies: ["SMTP", "AsyncChat", "AsyncCore"]),
-        .testTarget(name: "ExampleTests", dependencies: ["AsyncCore", "echo-server", "http-client"]),
+        .testTarget(name: "ExampleTests", dependencies: ["AsyncCore", "echo-server", "echo-client", "http-client"]),
     ]
 )

@@ -98,6 +98,9 @@ open class ChatChannel: Dispatcher {
     /// True while input is handled with nothing queued before it: replies go
     /// to the loop's reply buffer and leave in one send when handling ends.
     @exclusivity(unchecked) private var gatheringReplies = false
+    /// Set by ``shutdownOutputWhenDone()``: a FIN follows the queued output.
+    @exclusivity(unchecked) private var outputFinishing = false
+    private var outputShutDown = false
     /// Set by ``discardBuffers()`` while input is being framed: the rest of
     /// the bytes being framed is dropped too.
     @exclusivity(unchecked) private var inputDiscarded = false
@@ -397,7 +400,7 @@ open class ChatChannel: Dispatcher {
     ///   closed or ``closeWhenDone(then:)`` was called.
     @discardableResult
     public func push(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard isOpen, !closing else { return false }
+        guard isOpen, !closing, !outputFinishing else { return false }
         if gatheringReplies {
             if loop.appendReply(bytes) {
                 outputGrew()
@@ -451,7 +454,7 @@ open class ChatChannel: Dispatcher {
     /// Queues a producer; it is asked for more as the socket takes its output.
     @discardableResult
     public func push(producer: any Producer) -> Bool {
-        guard isOpen, !closing else { return false }
+        guard isOpen, !closing, !outputFinishing else { return false }
         queueGatheredReplies()
         outputQueue().append(producer: producer)
         outputGrew()
@@ -471,6 +474,26 @@ open class ChatChannel: Dispatcher {
         // Only queued: the next write event reaches it, so the caller's hook
         // finishes before handleClose runs.
         outputQueue().appendClose()
+    }
+
+    /// Sends a FIN once everything pushed before this call is sent: the peer
+    /// reads end of input, and this channel keeps reading its replies (a
+    /// client that has said everything, say). Later pushes are refused.
+    ///
+    /// ```swift
+    /// channel.push("QUIT\r\n")
+    /// channel.shutdownOutputWhenDone()   // then read until the server closes
+    /// ```
+    public func shutdownOutputWhenDone() {
+        guard isOpen, !closing, !outputFinishing else { return }
+        outputFinishing = true
+        queueGatheredReplies()
+        guard !deliveringInput else { return }
+        do {
+            try flushOutput()
+        } catch {
+            handleError(error)
+        }
     }
 
     /// Drops all buffered input and queued output (asynchat's `discard_buffers`).
@@ -553,7 +576,12 @@ open class ChatChannel: Dispatcher {
     }
 
     private func flushOutput() throws(SystemError) {
-        guard try sendQueuedOutput() == .reachedClose else { return }
+        let outcome = try sendQueuedOutput()
+        if outputFinishing, !outputShutDown, connected, output?.isEmpty ?? true, isOpen {
+            outputShutDown = true
+            try shutdownOutput()
+        }
+        guard outcome == .reachedClose else { return }
         let completion = closeCompletion
         closeCompletion = nil
         completion?()

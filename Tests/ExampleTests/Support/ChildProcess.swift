@@ -19,15 +19,26 @@ final class ChildProcess {
     private var exited = false
 
     /// Starts `path` with `arguments`, an empty environment, default signal
-    /// dispositions, and only `blockedSignals` blocked.
-    init(path: String, arguments: [String], blockedSignals: [Int32] = []) throws {
+    /// dispositions, and only `blockedSignals` blocked. With `input`, standard
+    /// input is those bytes, then end of input (they must fit a socket buffer).
+    init(path: String, arguments: [String], blockedSignals: [Int32] = [], input: [UInt8]? = nil) throws {
         let (outputRead, outputWrite) = try Socket.pair()
         let (errorRead, errorWrite) = try Socket.pair()
+        let (inputRead, inputWrite) = try Socket.pair()
         defer {
             outputWrite.close()
             errorWrite.close()
+            inputRead.close()
+            inputWrite.close()
         }
-        for end in [outputWrite, errorWrite] {
+        if let input {
+            var offset = 0
+            while offset < input.count {
+                offset += try input[offset...].withUnsafeBytes { try inputWrite.send($0) } ?? 0
+            }
+            try inputWrite.shutdown(Int32(SHUT_WR))
+        }
+        for end in [outputWrite, errorWrite, inputRead] {
             // The child's ends must block, as a terminal or pipe would.
             _ = fcntl(end.descriptor, F_SETFL, fcntl(end.descriptor, F_GETFL) & ~O_NONBLOCK)
         }
@@ -36,6 +47,7 @@ final class ChildProcess {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, outputWrite.descriptor, 1)
         posix_spawn_file_actions_adddup2(&actions, errorWrite.descriptor, 2)
+        if input != nil { posix_spawn_file_actions_adddup2(&actions, inputRead.descriptor, 0) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

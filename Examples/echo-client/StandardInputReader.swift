@@ -1,0 +1,33 @@
+import AsyncChat
+import AsyncCore
+
+/// Standard input, forwarded to the echo server as it arrives; at its end,
+/// the server is told that nothing more will come.
+final class StandardInputReader: FileDispatcher {
+    private let server: ChatChannel
+
+    init(server: ChatChannel, loop: EventLoop) throws(SystemError) {
+        self.server = server
+        try super.init(fileDescriptor: 0, loop: loop)
+    }
+
+    override func writable() -> Bool { false }
+
+    /// Input waits while the server's replies are not being read fast enough.
+    override func readable() -> Bool { server.isWritable }
+
+    override func handleRead() throws {
+        let bytes = try recv(65536)
+        if !bytes.isEmpty { server.push(bytes) }
+    }
+
+    override func handleEndOfInput() throws {
+        server.shutdownOutputWhenDone()
+        close()
+    }
+
+    override func handleClose() {
+        server.shutdownOutputWhenDone()
+        close()
+    }
+}
