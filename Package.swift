@@ -32,7 +32,7 @@ let package = Package(
         .executableTarget(name: "echo-server", dependencies: ["AsyncCore", "Echo", "ExampleSupport"], path: "Examples/echo-server"),
         .executableTarget(name: "echo-client", dependencies: ["AsyncCore", "AsyncChat", "ExampleSupport"], path: "Examples/echo-client"),
         .executableTarget(name: "http-client", dependencies: ["AsyncCore", "ExampleSupport"], path: "Examples/http-client"),
-        .executableTarget(name: "chat-server", dependencies: ["Chat", "AsyncCore"], path: "Examples/chat-server"),
+        .executableTarget(name: "chat-server", dependencies: ["Chat", "AsyncCore", "ExampleSupport"], path: "Examples/chat-server"),
         .executableTarget(name: "smtp-server", dependencies: ["SMTP", "AsyncCore"], path: "Examples/smtp-server"),
 
         // A child process for AcceptExhaustionTests; a dependency of the test

@@ -1,7 +1,7 @@
 import Chat
+import ExampleSupport
 
-/// What the chat-server command line asked for. Flags are parsed by hand:
-/// the package has no dependencies.
+/// What the chat-server command line asked for.
 struct ChatServerSettings {
     static let usage = """
         usage: chat-server [--host HOST] [--port PORT] [--max-line BYTES]
@@ -27,36 +27,26 @@ struct ChatServerSettings {
     var port: UInt16 = 7008
     var options = ChatOptions()
 
-    /// - Throws: ``UsageError`` for an unknown flag, a missing value or a value out of range.
+    /// - Throws: `UsageError` for an unknown flag, a missing value or a value out of range.
     init(_ arguments: [String]) throws(UsageError) {
-        var remaining = arguments[...]
-        while let argument = remaining.popFirst() {
-            var flag = argument
-            var inline: String?
-            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
-                flag = String(argument[..<equals])
-                inline = String(argument[argument.index(after: equals)...])
-            }
-            func value() throws(UsageError) -> String {
-                if let inline { return inline }
-                guard let next = remaining.popFirst() else { throw UsageError("\(flag) needs a value") }
-                return next
-            }
-            func number<Number: FixedWidthInteger>(in range: ClosedRange<Number>) throws(UsageError) -> Number {
-                let text = try value()
-                guard let parsed = Number(text, radix: 10), range.contains(parsed) else {
-                    throw UsageError("\(flag) needs a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
-                }
-                return parsed
-            }
-            switch flag {
-            case "--host": host = try value()
-            case "--port": port = try number(in: 0...UInt16.max)
-            case "--max-line": options.maxLineLength = try number(in: 1...(1 << 20))
-            case "--max-queued": options.maxQueuedOutput = try number(in: 1...(1 << 30))
-            case "--idle-timeout": options.idleTimeout = .seconds(try number(in: 1...86_400 * 365) as Int)
-            default:
-                throw UsageError(flag.hasPrefix("-") ? "unknown flag \(flag)" : "unexpected argument '\(flag)'")
+        var scanner = ArgumentScanner(arguments)
+        while let argument = scanner.next() {
+            switch argument {
+            case .flag("--host"):
+                host = try scanner.value(for: "--host")
+            case .flag("--port"):
+                port = try scanner.integer(for: "--port", in: 0...UInt16.max)
+            case .flag("--max-line"):
+                options.maxLineLength = try scanner.integer(for: "--max-line", in: 1...(1 << 20))
+            case .flag("--max-queued"):
+                options.maxQueuedOutput = try scanner.integer(for: "--max-queued", in: 1...(1 << 30))
+            case .flag("--idle-timeout"):
+                let seconds: Int = try scanner.integer(for: "--idle-timeout", in: 1...(86_400 * 365))
+                options.idleTimeout = .seconds(seconds)
+            case .flag(let flag):
+                throw UsageError("unknown flag \(flag)")
+            case .positional(let text):
+                throw UsageError("unexpected argument '\(text)'")
             }
         }
     }

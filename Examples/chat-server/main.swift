@@ -1,48 +1,34 @@
 import AsyncCore
 import Chat
+import ExampleSupport
 import Glibc
 
-/// Standard error, unbuffered, prefixed with the program's name.
-func logLine(_ text: String) {
-    let line = Array("chat-server: \(text)\n".utf8)
-    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-}
-
-func serve(_ arguments: [String]) throws {
+CommandLineProgram.run(name: "chat-server", usage: ChatServerSettings.usage) { arguments in
     let settings = try ChatServerSettings(arguments)
-    let openFileLimit = raiseOpenFileLimit()
+    let log = { (line: String) in Console.printError("chat-server: \(line)") }
+
+    // One descriptor per client: the usual soft limit of 1024 would cap the room long before memory does.
+    let openFileLimit: String
+    do {
+        openFileLimit = String(try OpenFileLimit.raiseToHardLimit())
+    } catch {
+        openFileLimit = "unchanged (\(error))"
+    }
+
     guard let address = try SocketAddress.resolve(host: settings.host, port: settings.port).first else {
         throw AddressError.noAddresses(host: settings.host)
     }
     let loop = try EventLoop()
-    loop.logger = logLine
+    loop.logger = log
     let server = try ChatServer(address: address, options: settings.options, loop: loop)
-    // Flushed at once: a parent process waits for this line to learn the port.
-    print("listening on \(try server.localAddress)")
-    fflush(nil)
-    logLine("open-file limit \(openFileLimit), lines up to \(settings.options.maxLineLength) bytes, "
-        + "\(settings.options.maxQueuedOutput) bytes of backlog per client")
+    // Before the port is announced, so a stop sent as soon as it is seen is not lost.
     try loop.onSignals([SIGINT, SIGTERM]) { [unowned loop, unowned server] signal in
-        logLine("\(signal == SIGINT ? "SIGINT" : "SIGTERM"): stopping, closing \(server.room.connectionCount) client connection(s)")
+        log("\(signal == SIGINT ? "SIGINT" : "SIGTERM"): stopping, closing \(server.room.connectionCount) client connection(s)")
         loop.handle.stop()
     }
+    Console.printLine("listening on \(try server.localAddress)")
+    log("open-file limit \(openFileLimit), lines up to \(settings.options.maxLineLength) bytes, "
+        + "\(settings.options.maxQueuedOutput) bytes of backlog per client")
     try loop.run()
     loop.closeAll()
-}
-
-signal(SIGPIPE, SIG_IGN)
-let arguments = Array(CommandLine.arguments.dropFirst())
-if arguments.contains("--help") || arguments.contains("-h") {
-    print(ChatServerSettings.usage)
-    exit(0)
-}
-do {
-    try serve(arguments)
-} catch let error as UsageError {
-    logLine("\(error)")
-    logLine("try 'chat-server --help' for more information")
-    exit(2)
-} catch {
-    logLine("\(error)")
-    exit(1)
 }
