@@ -135,15 +135,15 @@ struct EventLoopTimerTests {
         let start = ContinuousClock.now
         try loop.runPass(timeout: .milliseconds(100))
         #expect(ContinuousClock.now - start >= .milliseconds(90))
-        #expect(ContinuousClock.now - start < .seconds(3))
+        #expect(ContinuousClock.now - start < .seconds(60))
         #expect(!fired)
 
         // Due on the virtual clock: the pass fires it without waiting its timeout.
         clock.advance(by: .seconds(3600))
         let dueStart = ContinuousClock.now
-        try loop.run(timeout: .seconds(5), count: 1)
+        try loop.run(timeout: .seconds(120), count: 1)
         #expect(fired)
-        #expect(ContinuousClock.now - dueStart < .seconds(3))
+        #expect(ContinuousClock.now - dueStart < .seconds(60))
     }
 
     @Test(arguments: PollerBackend.allCases)
