@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "ExampleSupport", path: "Examples/ExampleSupport"),
         .executableTarget(name: "echo-server", dependencies: ["AsyncCore", "Echo", "ExampleSupport"], path: "Examples/echo-server"),
         .executableTarget(name: "http-client", dependencies: ["AsyncCore", "ExampleSupport"], path: "Examples/http-client"),
-        .executableTarget(name: "smtp-server", dependencies: ["SMTP", "AsyncCore"], path: "Examples/smtp-server"),
+        .executableTarget(name: "smtp-server", dependencies: ["AsyncCore", "SMTP", "ExampleSupport"], path: "Examples/smtp-server"),
 
         // A child process for AcceptExhaustionTests; a dependency of the test
         // target only so that it is built next to the test bundle.
