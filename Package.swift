@@ -33,6 +33,6 @@ let package = Package(
         .testTarget(name: "AsyncChatTests", dependencies: ["AsyncChat"]),
         .testTarget(name: "EchoTests", dependencies: ["Echo", "AsyncCore"]),
         .testTarget(name: "SMTPTests", dependencies: ["SMTP", "AsyncChat", "AsyncCore"]),
-        .testTarget(name: "ExampleTests", dependencies: ["AsyncCore", "echo-server", "http-client"]),
+        .testTarget(name: "ExampleTests", dependencies: ["AsyncCore", "echo-server", "http-client", "smtp-server"]),
     ]
 )
