@@ -25,7 +25,10 @@ import Glibc
 /// ``SMTPConfiguration/commandTimeout`` is answered 421 and closed. A client
 /// that disconnects in the middle of DATA delivers nothing.
 public final class SMTPChannel: ChatChannel {
-    private var session: SMTPSession
+    // Loop-confined, and no access overlaps another (a delivery handler
+    // runs after the session's call has returned): the runtime's dynamic
+    // exclusivity checks on it were 2% of a 1 KiB message's instructions.
+    @exclusivity(unchecked) private var session: SMTPSession
     private let handler: any SMTPDeliveryHandler
     weak var server: SMTPServer?
 
