@@ -10,13 +10,13 @@ import Glibc
 /// starts only after CRLF: after a bare CR or LF a dot is content.
 ///
 /// ```
-///   in:   ". a \r \n . . \r \n x . \r \n"      (".a", "..", "x." lines)
-///          ^           ^                        line-start dots, dropped
-///   out:  "a \r \n . \r \n x . \r \n"
+///   in:   .a\r\n..\r\nx.\r\n       lines ".a", "..", "x."
+///         ^     ^                a dot that starts a line: dropped
+///   out:  a\r\n.\r\nx.\r\n
 /// ```
 struct MessageContent {
     /// Where the next byte falls, for finding dots that start a line.
-    enum Position {
+    private enum Position {
         /// Right after CRLF, or first in the message.
         case lineStart
         /// Right after a line-start dot (dropped): the line so far is `.`.

@@ -17,10 +17,11 @@ import AsyncCore
 ///
 /// The framing is the caller's: it finds CRLF and passes everything between
 /// two CRLFs to ``receive(_:)``. A bare CR or LF is never a line end, so in
-/// DATA only a line that is exactly `.` ends the message (`\n.\n`, `\r.\r`
-/// and `\n.\r\n` stay in the body: no SMTP smuggling), and a `.` right after
-/// the DATA command ends an empty message (smtpd missed that case). In
-/// command state a line that holds a bare CR or LF is answered 500.
+/// DATA only a line that is exactly `.` ends the message (`\n.\n`,
+/// `\r.\r`, `\n.\r\n` and `\r\n.\n` stay in the body: no SMTP
+/// smuggling), and a `.` right after the DATA command ends an empty message
+/// (smtpd missed that case). In command state a line that holds a bare CR
+/// or LF is answered 500.
 ///
 /// In DATA a caller may take the content in bulk instead of by line, a call
 /// per read rather than per line: frame it by `.` CRLF, pass what comes
