@@ -33,7 +33,7 @@ let package = Package(
         .executableTarget(name: "echo-client", dependencies: ["AsyncCore", "AsyncChat", "ExampleSupport"], path: "Examples/echo-client"),
         .executableTarget(name: "http-client", dependencies: ["AsyncCore", "ExampleSupport"], path: "Examples/http-client"),
         .executableTarget(name: "chat-server", dependencies: ["Chat", "AsyncCore", "ExampleSupport"], path: "Examples/chat-server"),
-        .executableTarget(name: "smtp-server", dependencies: ["SMTP", "AsyncCore"], path: "Examples/smtp-server"),
+        .executableTarget(name: "smtp-server", dependencies: ["AsyncCore", "SMTP", "ExampleSupport"], path: "Examples/smtp-server"),
 
         // A child process for AcceptExhaustionTests; a dependency of the test
         // target only so that it is built next to the test bundle.
@@ -53,6 +53,6 @@ let package = Package(
             exclude: ["Transcripts"]
         ),
         .testTarget(name: "SMTPTests", dependencies: ["SMTP", "AsyncChat", "AsyncCore"]),
-        .testTarget(name: "ExampleTests", dependencies: ["AsyncCore", "echo-server", "echo-client", "http-client"]),
+        .testTarget(name: "ExampleTests", dependencies: ["AsyncCore", "echo-server", "echo-client", "http-client", "smtp-server"]),
     ]
 )

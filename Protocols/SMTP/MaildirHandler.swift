@@ -47,7 +47,9 @@ public final class MaildirHandler: SMTPDeliveryHandler {
 
     public func deliver(_ message: SMTPMessage) -> SMTPReply {
         do {
-            _ = try store(message.dataWithLFLineEnds)
+            _ = try store { descriptor, path throws(MaildirError) in
+                try MaildirHandler.writeWithLFLineEnds(message, to: descriptor, path: path)
+            }
             return .ok
         } catch {
             return .localError
@@ -59,6 +61,16 @@ public final class MaildirHandler: SMTPDeliveryHandler {
     /// - Throws: ``MaildirError``; nothing is left in `new/` then.
     @discardableResult
     public func store(_ content: [UInt8]) throws(MaildirError) -> String {
+        try store { descriptor, path throws(MaildirError) in
+            try content.withUnsafeBufferPointer { bytes throws(MaildirError) in
+                try MaildirHandler.writeAll(UnsafeRawBufferPointer(bytes), to: descriptor, path: path)
+            }
+        }
+    }
+
+    /// Makes a file in `tmp/`, has `write` fill it (given its descriptor and
+    /// path), flushes it and moves it into `new/`; returns its name.
+    private func store(writing write: (Int32, String) throws(MaildirError) -> Void) throws(MaildirError) -> String {
         var created: (name: String, descriptor: Int32)?
         for _ in 0..<100 {
             let name = uniqueName()
@@ -75,7 +87,7 @@ public final class MaildirHandler: SMTPDeliveryHandler {
         let temporary = directory + "/tmp/" + name
         var open = true
         do throws(MaildirError) {
-            try MaildirHandler.writeAll(content, to: descriptor, path: temporary)
+            try write(descriptor, temporary)
             guard fsync(descriptor) == 0 else { throw MaildirError(operation: "fsync", path: temporary, errno: errno) }
             // Linux releases the descriptor even when close fails.
             open = false
@@ -103,20 +115,38 @@ public final class MaildirHandler: SMTPDeliveryHandler {
         return "\(now.tv_sec).\(getpid())_\(sequence).\(hostname)"
     }
 
-    private static func writeAll(_ content: [UInt8], to descriptor: Int32, path: String) throws(MaildirError) {
-        let failure: Int32? = content.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += written
+    /// Writes the message with LF line ends through a 64 KiB buffer: a
+    /// second copy of a large message would cost page faults on every
+    /// delivery, a small buffer stays in the cache.
+    private static func writeWithLFLineEnds(_ message: SMTPMessage, to descriptor: Int32, path: String) throws(MaildirError) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
+        defer { buffer.deallocate() }
+        var used = 0
+        try message.forEachRunWithLFLineEnds { run throws(MaildirError) in
+            if used + run.count > buffer.count {
+                try writeAll(UnsafeRawBufferPointer(rebasing: buffer[..<used]), to: descriptor, path: path)
+                used = 0
             }
-            return nil
+            if run.count >= buffer.count {
+                try writeAll(run, to: descriptor, path: path)
+            } else {
+                UnsafeMutableRawBufferPointer(rebasing: buffer[used...]).copyMemory(from: run)
+                used += run.count
+            }
         }
-        if let failure { throw MaildirError(operation: "write", path: path, errno: failure) }
+        try writeAll(UnsafeRawBufferPointer(rebasing: buffer[..<used]), to: descriptor, path: path)
+    }
+
+    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, path: String) throws(MaildirError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw MaildirError(operation: "write", path: path, errno: errno)
+            }
+            offset += written
+        }
     }
 
     private static func makeDirectories(_ path: String) throws(MaildirError) {

@@ -2,7 +2,7 @@ import AsyncChat
 import AsyncCore
 import Glibc
 
-/// One client connection of an SMTP server: frames CRLF lines for an
+/// One client connection of an SMTP server: frames input for an
 /// ``SMTPSession``, sends its replies and hands finished messages to the
 /// delivery handler.
 ///
@@ -16,12 +16,19 @@ import Glibc
 /// // the client end reads "220 mx.test ESMTP SwiftAsyncore\r\n"
 /// ```
 ///
-/// Replies to commands that arrive together (PIPELINING) are sent together,
-/// in order, in one write. A session that sends nothing for
+/// Commands are framed by CRLF. Message content is framed by `.` CRLF
+/// instead and streams into the session a read at a time, however long its
+/// lines: the session drops the transparency dots, counts the size and
+/// decides whether a `.` CRLF ends the message (only where the dot starts a
+/// line). Replies to commands that arrive together (PIPELINING) are sent
+/// together, in order, in one write. A session that sends nothing for
 /// ``SMTPConfiguration/commandTimeout`` is answered 421 and closed. A client
 /// that disconnects in the middle of DATA delivers nothing.
 public final class SMTPChannel: ChatChannel {
-    private var session: SMTPSession
+    // Loop-confined, and no access overlaps another (a delivery handler
+    // runs after the session's call has returned): the runtime's dynamic
+    // exclusivity checks on it were 2% of a 1 KiB message's instructions.
+    @exclusivity(unchecked) private var session: SMTPSession
     private let handler: any SMTPDeliveryHandler
     weak var server: SMTPServer?
 
@@ -48,12 +55,21 @@ public final class SMTPChannel: ChatChannel {
     /// The session's state (command, DATA, or closed).
     public var state: SMTPSession.State { session.state }
 
+    /// Where message content pauses for the session to look: a dot that may
+    /// start a line, with the CRLF that would make that line the last.
+    private static let dotCRLF = Terminator.bytes([46, 13, 10])
+
     public override func collectIncomingData(_ data: ArraySlice<UInt8>) {
-        session.receive(data)
+        if session.state == .data {
+            session.receiveContent(data)
+        } else {
+            session.receive(data)
+        }
     }
 
     public override func foundTerminator() throws {
-        switch session.endOfLine() {
+        let wasData = session.state == .data
+        switch wasData ? session.receiveDotCRLF() : session.endOfLine() {
         case .none:
             break
         case .reply(let reply):
@@ -64,6 +80,10 @@ public final class SMTPChannel: ChatChannel {
         case .deliver(let message):
             push(handler.deliver(message).encoded)
         }
+        // The new terminator frames the very next byte, even one that came
+        // in the same read (a pipelined message after its DATA command).
+        let isData = session.state == .data
+        if isData != wasData { terminator = isData ? SMTPChannel.dotCRLF : .crlf }
     }
 
     /// Answers 421 and closes.

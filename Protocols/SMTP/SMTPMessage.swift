@@ -53,25 +53,32 @@ public struct SMTPMessage: Sendable {
     /// The content with LF line ends: each CRLF becomes LF; a bare CR or LF
     /// stays as it is. This is how a Maildir stores it.
     public var dataWithLFLineEnds: [UInt8] {
-        data.withUnsafeBytes { bytes -> [UInt8] in
-            guard let base = bytes.baseAddress else { return [] }
-            var result: [UInt8] = []
-            result.reserveCapacity(bytes.count)
+        var result: [UInt8] = []
+        result.reserveCapacity(data.count)
+        forEachRunWithLFLineEnds { result.append(contentsOf: $0) }
+        return result
+    }
+
+    /// Hands over `dataWithLFLineEnds` as runs of `data` without copying it:
+    /// the bytes between the CRs of CRLFs, in order, none empty. A writer
+    /// can stream a large message with no second copy in memory.
+    func forEachRunWithLFLineEnds<Failure: Error>(
+        _ body: (UnsafeRawBufferPointer) throws(Failure) -> Void
+    ) throws(Failure) {
+        try data.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<UInt8>) throws(Failure) in
+            let bytes = UnsafeRawBufferPointer(buffer)
+            guard let base = bytes.baseAddress else { return }
             var start = 0
-            // Copy runs between CRs in bulk: memchr finds each CR.
-            while start < bytes.count {
-                guard let found = memchr(base + start, 13, bytes.count - start) else { break }
+            var searchFrom = 0
+            // memchr finds each CR; runs between them go over whole.
+            while searchFrom < bytes.count, let found = memchr(base + searchFrom, 13, bytes.count - searchFrom) {
                 let index = base.distance(to: UnsafeRawPointer(found))
-                if index + 1 < bytes.count, bytes[index + 1] == 10 {
-                    result.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
-                    start = index + 1
-                } else {
-                    result.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start...index]))
-                    start = index + 1
-                }
+                searchFrom = index + 1
+                guard index + 1 < bytes.count, bytes[index + 1] == 10 else { continue }
+                if index > start { try body(UnsafeRawBufferPointer(rebasing: bytes[start..<index])) }
+                start = index + 1
             }
-            if start < bytes.count { result.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start...])) }
-            return result
+            if start < bytes.count { try body(UnsafeRawBufferPointer(rebasing: bytes[start...])) }
         }
     }
 }

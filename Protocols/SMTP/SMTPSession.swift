@@ -17,10 +17,20 @@ import AsyncCore
 ///
 /// The framing is the caller's: it finds CRLF and passes everything between
 /// two CRLFs to ``receive(_:)``. A bare CR or LF is never a line end, so in
-/// DATA only a line that is exactly `.` ends the message (`\n.\n`, `\r.\r`
-/// and `\n.\r\n` stay in the body: no SMTP smuggling), and a `.` right after
-/// the DATA command ends an empty message (smtpd missed that case). In
-/// command state a line that holds a bare CR or LF is answered 500.
+/// DATA only a line that is exactly `.` ends the message (`\n.\n`,
+/// `\r.\r`, `\n.\r\n` and `\r\n.\n` stay in the body: no SMTP
+/// smuggling), and a `.` right after the DATA command ends an empty message
+/// (smtpd missed that case). In command state a line that holds a bare CR
+/// or LF is answered 500.
+///
+/// In DATA a caller may take the content in bulk instead of by line, a call
+/// per read rather than per line: frame it by `.` CRLF, pass what comes
+/// before each to ``receiveContent(_:)`` and report each `.` CRLF to
+/// ``receiveDotCRLF()``, which ends the message when the dot starts a line:
+/// ```swift
+/// session.receiveContent(bytesBeforeTheDot)         // "Subject: hi\r\n\r\nhello\r\n"
+/// if case .deliver(let message) = session.receiveDotCRLF() { send(handler.deliver(message).encoded) }
+/// ```
 ///
 /// The order of checks and the reply texts are those of CPython 3.11's
 /// smtpd, with its crashes and protocol bugs fixed: every malformed input
@@ -59,14 +69,8 @@ public struct SMTPSession: Sendable {
     /// The command line's full length, kept or not.
     private var lineLength = 0
     private let lineCapacity: Int
-    /// The message so far, each line ending in CRLF.
-    private var body: [UInt8] = []
-    /// More than the size limit arrived; the body is no longer kept.
-    private var bodyOverflow = false
-    /// Bytes of the current DATA line, and whether its first byte was a dot
-    /// (dropped: RFC 5321 section 4.5.2's transparency).
-    private var dataLineLength = 0
-    private var dataLineStartsWithDot = false
+    /// The message so far, in DATA.
+    private var content = MessageContent(limit: nil, expectedSize: 0)
     private var errorCount = 0
     /// The size the client declared (MAIL ... SIZE=n), and the size of the
     /// session's last message: capacity to reserve for the next body.
@@ -95,14 +99,7 @@ public struct SMTPSession: Sendable {
             if room > 0 { line.append(contentsOf: bytes.prefix(room)) }
             lineLength += bytes.count
         case .data:
-            var bytes = bytes
-            if dataLineLength == 0, bytes.first == UInt8(ascii: ".") {
-                dataLineStartsWithDot = true
-                bytes = bytes.dropFirst()
-                dataLineLength = 1
-            }
-            dataLineLength += bytes.count
-            appendToBody(bytes)
+            content.append(stuffed: bytes)
         case .closed:
             break
         }
@@ -118,14 +115,31 @@ public struct SMTPSession: Sendable {
             }
             return countingErrors(command())
         case .data:
-            if dataLineStartsWithDot, dataLineLength == 1 { return endOfData() }
-            appendLineEnd()
-            dataLineLength = 0
-            dataLineStartsWithDot = false
+            if content.isLoneDot { return endOfData() }
+            content.append(stuffed: SMTPSession.crlf)
             return .none
         case .closed:
             return .none
         }
+    }
+
+    /// Takes message content in DATA state, as the client sent it (with its
+    /// line ends and transparency dots), in pieces of any size that never
+    /// hold a `.` CRLF. Outside DATA the bytes are ignored.
+    public mutating func receiveContent(_ bytes: ArraySlice<UInt8>) {
+        guard state == .data else { return }
+        content.append(stuffed: bytes)
+    }
+
+    /// A `.` CRLF came in DATA state, after the bytes given to
+    /// ``receiveContent(_:)``: the end of the message when the dot starts a
+    /// line (right after a CRLF, or first after the DATA command), else
+    /// three bytes of content. Outside DATA it does nothing.
+    public mutating func receiveDotCRLF() -> SMTPSessionOutput {
+        guard state == .data else { return .none }
+        if content.isAtLineStart { return endOfData() }
+        content.append(stuffed: SMTPSession.dotCRLF)
+        return .none
     }
 
     /// The client sent nothing for the command timeout: the 421 to send
@@ -263,14 +277,7 @@ public struct SMTPSession: Sendable {
         guard !recipients.isEmpty else { return .needRCPT }
         guard argument?.isEmpty != false else { return .dataSyntax }
         state = .data
-        body = []
-        // Reserving (not touching) memory saves copying the body as it grows;
-        // bounded by the size limit, and by 64 MiB without one.
-        let expected = min(max(declaredSize, lastMessageSize) + 2, configuration.maxMessageSize.map { $0 + 2 } ?? 64 << 20)
-        if expected > 4096 { body.reserveCapacity(expected) }
-        bodyOverflow = false
-        dataLineLength = 0
-        dataLineStartsWithDot = false
+        content = MessageContent(limit: configuration.maxMessageSize, expectedSize: max(declaredSize, lastMessageSize))
         return .startData
     }
 
@@ -298,50 +305,25 @@ public struct SMTPSession: Sendable {
 
     // MARK: DATA
 
-    private mutating func appendToBody(_ bytes: ArraySlice<UInt8>) {
-        guard !bodyOverflow, !bytes.isEmpty else { return }
-        // The last line's CRLF is not counted (smtpd's measure), so up to
-        // limit + 2 bytes may be kept.
-        if let limit = configuration.maxMessageSize, body.count + bytes.count > limit + 2 {
-            bodyOverflow = true
-            body = []
-            return
-        }
-        body.append(contentsOf: bytes)
-    }
-
-    private mutating func appendLineEnd() {
-        guard !bodyOverflow else { return }
-        if let limit = configuration.maxMessageSize, body.count + 2 > limit + 2 {
-            bodyOverflow = true
-            body = []
-            return
-        }
-        body.append(13)
-        body.append(10)
-    }
+    private static let crlf: ArraySlice<UInt8> = [13, 10]
+    private static let dotCRLF: ArraySlice<UInt8> = [46, 13, 10]
 
     private mutating func endOfData() -> SMTPSessionOutput {
-        let content = body
-        lastMessageSize = content.count
-        let overflow = bodyOverflow || configuration.maxMessageSize.map { max(0, content.count - 2) > $0 } == true
-        body = []
-        bodyOverflow = false
-        dataLineLength = 0
-        dataLineStartsWithDot = false
+        let finished = content.finish()
+        lastMessageSize = finished?.count ?? 0
         state = .command
         defer { resetTransaction() }
         // smtpd stayed in DATA after a 552 (W-9); this session is ready for
         // the next command.
-        if overflow { return .reply(.tooMuchMailData) }
+        guard let data = finished else { return .reply(.tooMuchMailData) }
         var text: String?
         if configuration.decodeData {
-            guard let decoded = String(validating: content, as: UTF8.self) else { return .reply(.dataNotUTF8) }
+            guard let decoded = String(validating: data, as: UTF8.self) else { return .reply(.dataNotUTF8) }
             text = decoded
         }
         return .deliver(SMTPMessage(
             peer: peer, heloName: heloName ?? "", mailFrom: mailFrom ?? "", recipients: recipients,
-            mailOptions: mailOptions, rcptOptions: rcptOptions, data: content, text: text,
+            mailOptions: mailOptions, rcptOptions: rcptOptions, data: data, text: text,
             requiresSMTPUTF8: requiresSMTPUTF8))
     }
 

@@ -21,6 +21,27 @@ import Testing
         #expect(name.wholeMatch(of: /[0-9]+\.[0-9]+_[0-9]+\.mx\.test/) != nil, "\(name)")
     }
 
+    /// Writes go through a buffer smaller than the message: runs that fill
+    /// it, runs longer than it, and CRLFs at its edges all come out right.
+    @Test func largeMessagesKeepEveryByteButTheCRsOfCRLFs() throws {
+        let temporary = try TemporaryDirectory()
+        defer { temporary.remove() }
+        let handler = try MaildirHandler(directory: temporary.path, hostname: "mx.test")
+        var data: [UInt8] = [13, 10, 13, 10]
+        var expected: [UInt8] = [10, 10]
+        for length in [1, 65535, 65536, 65537, 200_000, 3, 0, 70_000] {
+            let run = [UInt8](repeating: UInt8(ascii: "a") + UInt8(length % 26), count: length)
+            data += run + [13, 10] + [13, 13, 10, 10, 13, 10]
+            expected += run + [10] + [13, 10, 10, 10]
+        }
+        data += [13]
+        expected += [13]
+        let message = SMTPMessage(peer: .ipv4(port: 25), heloName: "client", mailFrom: "a@b", recipients: ["c@d"], data: data)
+        #expect(message.dataWithLFLineEnds == expected)
+        #expect(handler.deliver(message) == .ok)
+        #expect(try temporary.files(in: "new").map(\.content) == [expected])
+    }
+
     @Test func namesAreUnique() throws {
         let temporary = try TemporaryDirectory()
         defer { temporary.remove() }

@@ -18,10 +18,14 @@ final class ChildProcess {
     private var errorStream: Socket?
     private var exited = false
 
-    /// Starts `path` with `arguments`, an empty environment, default signal
-    /// dispositions, and only `blockedSignals` blocked. With `input`, standard
-    /// input is those bytes, then end of input (they must fit a socket buffer).
-    init(path: String, arguments: [String], blockedSignals: [Int32] = [], input: [UInt8]? = nil) throws {
+    /// Starts `path` with `arguments`, `environment` (`NAME=value` strings;
+    /// empty by default), default signal dispositions, and only
+    /// `blockedSignals` blocked. With `input`, standard input is those bytes,
+    /// then end of input (they must fit a socket buffer).
+    init(
+        path: String, arguments: [String], environment: [String] = [], blockedSignals: [Int32] = [],
+        input: [UInt8]? = nil
+    ) throws {
         let (outputRead, outputWrite) = try Socket.pair()
         let (errorRead, errorWrite) = try Socket.pair()
         let (inputRead, inputWrite) = try Socket.pair()
@@ -62,9 +66,10 @@ final class ChildProcess {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        let environment: [UnsafeMutablePointer<CChar>?] = [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
+        defer { envp.forEach { free($0) } }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, path, &actions, &attributes, argv, environment)
+        let status = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
         guard status == 0 else {
             outputRead.close()
             errorRead.close()

@@ -1,0 +1,84 @@
+import Glibc
+import Testing
+
+/// The built `smtp-server` binary, run as a user would run it, with Python's
+/// smtplib as the client.
+@Suite(.serialized) struct SMTPServerProgramTests {
+    let executable = builtProduct("smtp-server")
+
+    /// Starts the server on a free port; returns it and the port it announced.
+    /// SIGTERM and SIGINT start blocked, as a child of a libdispatch thread
+    /// (this test runner's, say) inherits them.
+    func startServer(_ arguments: [String]) throws -> (ChildProcess, UInt16) {
+        try #require(access(executable, X_OK) == 0, "no executable at \(executable)")
+        let server = try ChildProcess(path: executable, arguments: ["--port", "0"] + arguments, blockedSignals: [SIGTERM, SIGINT])
+        let line = try #require(try server.readLine(), "no first line; standard error: \(server.errorText)")
+        #expect(line.hasPrefix("listening on 127.0.0.1:"))
+        let port = try #require(UInt16(line.dropFirst("listening on 127.0.0.1:".count)))
+        #expect(port != 0)
+        return (server, port)
+    }
+
+    /// Two messages, the second from and to SMTPUTF8 addresses with an 8-bit
+    /// body. smtplib sends bytes as given, with CRLF line ends.
+    static let smtplibScript = #"""
+        import smtplib, sys
+        with smtplib.SMTP('127.0.0.1', int(sys.argv[1]), timeout=30) as s:
+            s.ehlo('client.test')
+            print(s.sendmail('alice@example.com', ['bob@example.com'],
+                             b'Subject: one\r\n\r\nhello\r\n.leading dot\r\n'))
+            print(s.sendmail('al\u00efce@example.com', ['b\u00f8b@example.com'],
+                             'Subject: two\r\n\r\nh\u00e9llo\r\n'.encode(), mail_options=['SMTPUTF8', 'BODY=8BITMIME']))
+        print('sent')
+        """#
+
+    @Test func storesWhatSmtplibSendsInTheMaildirAndExits0OnSIGTERM() throws {
+        let maildir = try TemporaryDirectory()
+        defer { maildir.remove() }
+        let (server, port) = try startServer(["--maildir", maildir.path, "--smtputf8", "--size", "33554432"])
+
+        // PATH finds python3 (through a pyenv shim too, which wants HOME).
+        let names: [String] = ["PATH", "HOME"]
+        let environment = names.compactMap { name in getenv(name).map { "\(name)=\(String(cString: $0))" } }
+        let client = try ChildProcess(
+            path: "/usr/bin/env", arguments: ["python3", "-c", Self.smtplibScript, String(port)], environment: environment)
+        #expect(try client.waitForExit() == 0, "smtplib failed: \(client.errorText)")
+        #expect(String(decoding: client.output, as: UTF8.self) == "{}\n{}\nsent\n")
+
+        let stored = try maildir.contents(of: "new").map { String(decoding: $0, as: UTF8.self) }
+        #expect(stored.sorted() == ["Subject: one\n\nhello\n.leading dot\n", "Subject: two\n\nh\u{e9}llo\n"])
+        #expect(try maildir.contents(of: "tmp").isEmpty)
+
+        kill(server.pid, SIGTERM)
+        #expect(try server.waitForExit(limit: .seconds(10)) == 0)
+        #expect(server.errorText.contains("SIGTERM"))
+    }
+
+    @Test func sigtermAnswersAnOpenSession421AndExits0() throws {
+        let (server, port) = try startServer(["--discard", "--hostname", "mx.test"])
+        let session = try #require(try LocalPeer.connect(port: port))
+        let greeting = Array("220 mx.test ESMTP SwiftAsyncore\r\n".utf8)
+        #expect(try session.receive { $0.count >= greeting.count } == greeting)
+
+        kill(server.pid, SIGTERM)
+        let goodbye = try session.receive { _ in false }
+        #expect(String(decoding: goodbye, as: UTF8.self) == "421 mx.test Service shutting down\r\n")
+        #expect(try server.waitForExit(limit: .seconds(10)) == 0)
+    }
+
+    @Test func helpExits0() throws {
+        try #require(access(executable, X_OK) == 0, "no executable at \(executable)")
+        let server = try ChildProcess(path: executable, arguments: ["--help"])
+        #expect(try server.waitForExit() == 0)
+        #expect(String(decoding: server.output, as: UTF8.self).hasPrefix("usage: smtp-server"))
+    }
+
+    @Test(arguments: [["--bogus"], ["--port", "65536"], ["--maildir", "/tmp", "--discard"], ["--size"]])
+    func aBadCommandLineExits2(arguments: [String]) throws {
+        try #require(access(executable, X_OK) == 0, "no executable at \(executable)")
+        let server = try ChildProcess(path: executable, arguments: arguments)
+        #expect(try server.waitForExit() == 2)
+        #expect(server.output.isEmpty)
+        #expect(server.errorText.hasPrefix("smtp-server: "))
+    }
+}
