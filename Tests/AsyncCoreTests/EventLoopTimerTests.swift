@@ -178,9 +178,11 @@ struct EventLoopTimerTests {
         let clock = ManualClock()
         let loop = try EventLoop(backend: backend, clock: clock)
         var ticks = 0
+        // Weak: the timer still pending at the end must not keep the loop alive.
+        weak let weakLoop = loop
         func tick() {
             ticks += 1
-            if ticks < 1000 { loop.schedule(after: .zero) { tick() } }
+            if ticks < 1000 { weakLoop?.schedule(after: .zero) { tick() } }
         }
         loop.schedule(after: .zero) { tick() }
         try loop.runPass(timeout: .zero)
