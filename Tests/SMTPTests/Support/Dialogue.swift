@@ -138,10 +138,6 @@ struct DialogueRunner {
     }
 }
 
-final class MessageBox: @unchecked Sendable {
-    var items: [SMTPMessage] = []
-}
-
 /// The client's end of the socketpair.
 struct PeerEnd {
     let client: Socket
@@ -248,15 +244,6 @@ enum DialogueError: Error {
     case timedOut(String)
 }
 
-extension SMTPConfiguration {
-    /// The configuration of the ported tests: host name `mx.test`.
-    static func testing(_ change: (inout SMTPConfiguration) -> Void = { _ in }) -> SMTPConfiguration {
-        var configuration = SMTPConfiguration(hostname: "mx.test")
-        change(&configuration)
-        return configuration
-    }
-}
-
 extension SMTPReply {
     static let greetingForTests = SMTPReply(220, "mx.test ESMTP SwiftAsyncore")
 }
@@ -270,21 +257,5 @@ extension SMTPMessage {
         var recipients: [String]
         var data: String
         var description: String { "(\(mailFrom), \(recipients), \(data.debugDescription))" }
-    }
-}
-
-extension EventLoop {
-    /// Runs passes until `condition` holds; records an issue after `limit`.
-    @discardableResult
-    func run(until condition: () -> Bool, limit: Duration = .seconds(20), sourceLocation: SourceLocation = #_sourceLocation) throws -> Bool {
-        let deadline = ContinuousClock.now.advanced(by: limit)
-        while !condition() {
-            if ContinuousClock.now >= deadline {
-                Issue.record("condition not reached within \(limit)", sourceLocation: sourceLocation)
-                return false
-            }
-            try runPass(timeout: .milliseconds(10))
-        }
-        return true
     }
 }
