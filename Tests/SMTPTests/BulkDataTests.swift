@@ -98,7 +98,7 @@ import Testing
         S: 354 End data with <CR><LF>.<CR><LF>
         """
 
-    /// `bytes` in the notation of a ``Dialogue`` `c:` line.
+    /// `bytes` in the notation of a ``LegacyDialogue`` `c:` line.
     static func escaped(_ bytes: ArraySlice<UInt8>) -> String {
         bytes.map { byte in
             switch byte {
@@ -119,7 +119,7 @@ import Testing
         let expected = Self.unstuffed(Array(text.utf8))
         let runner = DialogueRunner()
         for split in 1..<stream.count {
-            let messages = try runner.run(Dialogue("split at \(split)", Self.envelope + """
+            let messages = try runner.run(LegacyDialogue("split at \(split)", Self.envelope + """
 
                 c: \(Self.escaped(stream[..<split]))
                 c: \(Self.escaped(stream[split...]))
@@ -128,7 +128,7 @@ import Testing
                 """), byteAtATime: false)
             #expect(messages.map(\.data) == [expected], "\(text.debugDescription) split at \(split)")
         }
-        try runner.check(Dialogue("one read, then a byte a read", Self.envelope + """
+        try runner.check(LegacyDialogue("one read, then a byte a read", Self.envelope + """
 
             c: \(Self.escaped(stream[...]))
             S: 250 OK
@@ -151,7 +151,7 @@ import Testing
             expected += body + [13, 10]
             line += 1
         }
-        let messages = try DialogueRunner().run(Dialogue("a megabyte", Self.envelope + """
+        let messages = try DialogueRunner().run(LegacyDialogue("a megabyte", Self.envelope + """
 
             c: \(Self.escaped(stuffed[...])).\\r\\n
             S: 250 OK

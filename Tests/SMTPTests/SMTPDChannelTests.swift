@@ -16,23 +16,23 @@ import Testing
     static let decoding = DialogueRunner(configuration: .testing { $0.decodeData = true })
     static let a512 = String(repeating: "a", count: 512)
 
-    static let replyOnlyCases: [Dialogue] = [
-        Dialogue("T-SM-17 missing data", """
+    static let replyOnlyCases: [LegacyDialogue] = [
+        LegacyDialogue("T-SM-17 missing data", """
             C:
             S: 500 Error: bad syntax
             """),
-        Dialogue("T-SM-18 EHLO", """
+        LegacyDialogue("T-SM-18 EHLO", """
             C: EHLO example
             S: 250-mx.test
             S: 250-SIZE 33554432
             S: 250-PIPELINING
             S: 250 HELP
             """),
-        Dialogue("T-SM-19 EHLO bad syntax", """
+        LegacyDialogue("T-SM-19 EHLO bad syntax", """
             C: EHLO
             S: 501 Syntax: EHLO hostname
             """),
-        Dialogue("T-SM-20 EHLO duplicate", """
+        LegacyDialogue("T-SM-20 EHLO duplicate", """
             C: EHLO example
             S: 250-mx.test
             S: 250-SIZE 33554432
@@ -41,7 +41,7 @@ import Testing
             C: EHLO example
             S: 503 Duplicate HELO/EHLO
             """),
-        Dialogue("T-SM-21 EHLO HELO duplicate", """
+        LegacyDialogue("T-SM-21 EHLO HELO duplicate", """
             C: EHLO example
             S: 250-mx.test
             S: 250-SIZE 33554432
@@ -50,51 +50,51 @@ import Testing
             C: HELO example
             S: 503 Duplicate HELO/EHLO
             """),
-        Dialogue("T-SM-22 HELO", """
+        LegacyDialogue("T-SM-22 HELO", """
             C: HELO example
             S: 250 mx.test
             """),
-        Dialogue("T-SM-23 HELO EHLO duplicate", """
+        LegacyDialogue("T-SM-23 HELO EHLO duplicate", """
             C: HELO example
             S: 250 mx.test
             C: EHLO example
             S: 503 Duplicate HELO/EHLO
             """),
-        Dialogue("T-SM-24 HELP", """
+        LegacyDialogue("T-SM-24 HELP", """
             C: HELP
             S: 250 Supported commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY
             """),
-        Dialogue("T-SM-25 HELP command", """
+        LegacyDialogue("T-SM-25 HELP command", """
             C: HELP MAIL
             S: 250 Syntax: MAIL FROM: <address>
             """),
-        Dialogue("T-SM-26 HELP command unknown", """
+        LegacyDialogue("T-SM-26 HELP command unknown", """
             C: HELP SPAM
             S: 501 Supported commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY
             """),
-        Dialogue("T-SM-27 HELO bad syntax", """
+        LegacyDialogue("T-SM-27 HELO bad syntax", """
             C: HELO
             S: 501 Syntax: HELO hostname
             """),
-        Dialogue("T-SM-28 HELO duplicate", """
+        LegacyDialogue("T-SM-28 HELO duplicate", """
             C: HELO example
             S: 250 mx.test
             C: HELO example
             S: 503 Duplicate HELO/EHLO
             """),
-        Dialogue("T-SM-29 HELO parameter rejected when extensions not enabled", """
+        LegacyDialogue("T-SM-29 HELO parameter rejected when extensions not enabled", """
             C: HELO example
             S: 250 mx.test
             C: MAIL from:<foo@example.com> SIZE=1234
             S: 501 Syntax: MAIL FROM: <address>
             """),
-        Dialogue("T-SM-30 MAIL allows space after colon", """
+        LegacyDialogue("T-SM-30 MAIL allows space after colon", """
             C: HELO example
             S: 250 mx.test
             C: MAIL from:   <foo@example.com>
             S: 250 OK
             """),
-        Dialogue("T-SM-31 extended MAIL allows space after colon", """
+        LegacyDialogue("T-SM-31 extended MAIL allows space after colon", """
             C: EHLO example
             S: 250-mx.test
             S: 250-SIZE 33554432
@@ -103,44 +103,44 @@ import Testing
             C: MAIL from:   <foo@example.com> size=20
             S: 250 OK
             """),
-        Dialogue("T-SM-32 NOOP", """
+        LegacyDialogue("T-SM-32 NOOP", """
             C: NOOP
             S: 250 OK
             """),
-        Dialogue("T-SM-33 HELO NOOP", """
+        LegacyDialogue("T-SM-33 HELO NOOP", """
             C: HELO example
             S: 250 mx.test
             C: NOOP
             S: 250 OK
             """),
-        Dialogue("T-SM-34 NOOP bad syntax", """
+        LegacyDialogue("T-SM-34 NOOP bad syntax", """
             C: NOOP hi
             S: 501 Syntax: NOOP
             """),
-        Dialogue("T-SM-35 QUIT", """
+        LegacyDialogue("T-SM-35 QUIT", """
             C: QUIT
             S: 221 Bye
             closed
             """),
-        Dialogue("T-SM-36 HELO QUIT", """
+        LegacyDialogue("T-SM-36 HELO QUIT", """
             C: HELO example
             S: 250 mx.test
             C: QUIT
             S: 221 Bye
             closed
             """),
-        Dialogue("T-SM-37 QUIT arg ignored", """
+        LegacyDialogue("T-SM-37 QUIT arg ignored", """
             C: QUIT bye bye
             S: 221 Bye
             closed
             """),
-        Dialogue("T-SM-39 command too long", """
+        LegacyDialogue("T-SM-39 command too long", """
             C: HELO example
             S: 250 mx.test
             C: MAIL from: \(a512)@example
             S: 500 Error: line too long
             """),
-        Dialogue("T-SM-40 MAIL command limit extended with SIZE", """
+        LegacyDialogue("T-SM-40 MAIL command limit extended with SIZE", """
             C: EHLO example
             S: 250-mx.test
             S: 250-SIZE 33554432
@@ -151,7 +151,7 @@ import Testing
             C: MAIL from:<\(String(repeating: "a", count: 518))@example> SIZE=1234
             S: 500 Error: line too long
             """),
-        Dialogue("T-SM-41 MAIL command rejects SMTPUTF8 by default", """
+        LegacyDialogue("T-SM-41 MAIL command rejects SMTPUTF8 by default", """
             C: EHLO example
             S: 250-mx.test
             S: 250-SIZE 33554432
@@ -160,7 +160,7 @@ import Testing
             C: MAIL from: <naive@example.com> BODY=8BITMIME SMTPUTF8
             S: 555 MAIL FROM parameters not recognized or not implemented
             """),
-        Dialogue("T-SM-43 MAIL size parameter", """
+        LegacyDialogue("T-SM-43 MAIL size parameter", """
             C: EHLO example
             S: 250-mx.test
             S: 250-SIZE 33554432
@@ -169,7 +169,7 @@ import Testing
             C: MAIL FROM:<eggs@example> SIZE=512
             S: 250 OK
             """),
-        Dialogue("T-SM-44 MAIL invalid size parameter", """
+        LegacyDialogue("T-SM-44 MAIL invalid size parameter", """
             C: EHLO example
             S: 250-mx.test
             S: 250-SIZE 33554432
@@ -178,7 +178,7 @@ import Testing
             C: MAIL FROM:<eggs@example> SIZE=invalid
             S: 501 Syntax: MAIL FROM: <address> [SP <mail-parameters>]
             """),
-        Dialogue("T-SM-45 MAIL RCPT unknown parameters", """
+        LegacyDialogue("T-SM-45 MAIL RCPT unknown parameters", """
             C: EHLO example
             S: 250-mx.test
             S: 250-SIZE 33554432
@@ -191,19 +191,19 @@ import Testing
             C: RCPT TO:<eggs@example> ham=green
             S: 555 RCPT TO parameters not recognized or not implemented
             """),
-        Dialogue("T-SM-47 need MAIL", """
+        LegacyDialogue("T-SM-47 need MAIL", """
             C: HELO example
             S: 250 mx.test
             C: RCPT to:spam@example
             S: 503 Error: need MAIL command
             """),
-        Dialogue("T-SM-48 MAIL syntax HELO", """
+        LegacyDialogue("T-SM-48 MAIL syntax HELO", """
             C: HELO example
             S: 250 mx.test
             C: MAIL from eggs@example
             S: 501 Syntax: MAIL FROM: <address>
             """),
-        Dialogue("T-SM-49 MAIL syntax EHLO", """
+        LegacyDialogue("T-SM-49 MAIL syntax EHLO", """
             C: EHLO example
             S: 250-mx.test
             S: 250-SIZE 33554432
@@ -212,19 +212,19 @@ import Testing
             C: MAIL from eggs@example
             S: 501 Syntax: MAIL FROM: <address> [SP <mail-parameters>]
             """),
-        Dialogue("T-SM-50 MAIL missing address", """
+        LegacyDialogue("T-SM-50 MAIL missing address", """
             C: HELO example
             S: 250 mx.test
             C: MAIL from:
             S: 501 Syntax: MAIL FROM: <address>
             """),
-        Dialogue("T-SM-51 MAIL chevrons", """
+        LegacyDialogue("T-SM-51 MAIL chevrons", """
             C: HELO example
             S: 250 mx.test
             C: MAIL from:<eggs@example>
             S: 250 OK
             """),
-        Dialogue("T-SM-52 MAIL empty chevrons", """
+        LegacyDialogue("T-SM-52 MAIL empty chevrons", """
             C: EHLO example
             S: 250-mx.test
             S: 250-SIZE 33554432
@@ -233,7 +233,7 @@ import Testing
             C: MAIL from:<>
             S: 250 OK
             """),
-        Dialogue("T-SM-57 nested MAIL", """
+        LegacyDialogue("T-SM-57 nested MAIL", """
             C: HELO example
             S: 250 mx.test
             C: MAIL from:eggs@example
@@ -241,23 +241,23 @@ import Testing
             C: MAIL from:spam@example
             S: 503 Error: nested MAIL command
             """),
-        Dialogue("T-SM-58 VRFY", """
+        LegacyDialogue("T-SM-58 VRFY", """
             C: VRFY eggs@example
             S: 252 Cannot VRFY user, but will accept message and attempt delivery
             """),
-        Dialogue("T-SM-59 VRFY syntax", """
+        LegacyDialogue("T-SM-59 VRFY syntax", """
             C: VRFY
             S: 501 Syntax: VRFY <address>
             """),
-        Dialogue("T-SM-60 EXPN not implemented", """
+        LegacyDialogue("T-SM-60 EXPN not implemented", """
             C: EXPN
             S: 502 EXPN not implemented
             """),
-        Dialogue("T-SM-61 no HELO MAIL", """
+        LegacyDialogue("T-SM-61 no HELO MAIL", """
             C: MAIL from:<foo@example.com>
             S: 503 Error: send HELO first
             """),
-        Dialogue("T-SM-62 need RCPT", """
+        LegacyDialogue("T-SM-62 need RCPT", """
             C: HELO example
             S: 250 mx.test
             C: MAIL From:eggs@example
@@ -265,7 +265,7 @@ import Testing
             C: DATA
             S: 503 Error: need RCPT command
             """),
-        Dialogue("T-SM-63 RCPT syntax HELO", """
+        LegacyDialogue("T-SM-63 RCPT syntax HELO", """
             C: HELO example
             S: 250 mx.test
             C: MAIL From: eggs@example
@@ -273,7 +273,7 @@ import Testing
             C: RCPT to eggs@example
             S: 501 Syntax: RCPT TO: <address>
             """),
-        Dialogue("T-SM-64 RCPT syntax EHLO", """
+        LegacyDialogue("T-SM-64 RCPT syntax EHLO", """
             C: EHLO example
             S: 250-mx.test
             S: 250-SIZE 33554432
@@ -284,7 +284,7 @@ import Testing
             C: RCPT to eggs@example
             S: 501 Syntax: RCPT TO: <address> [SP <mail-parameters>]
             """),
-        Dialogue("T-SM-65 RCPT lowercase to OK", """
+        LegacyDialogue("T-SM-65 RCPT lowercase to OK", """
             C: HELO example
             S: 250 mx.test
             C: MAIL From: eggs@example
@@ -292,11 +292,11 @@ import Testing
             C: RCPT to: <eggs@example>
             S: 250 OK
             """),
-        Dialogue("T-SM-66 no HELO RCPT", """
+        LegacyDialogue("T-SM-66 no HELO RCPT", """
             C: RCPT to eggs@example
             S: 503 Error: send HELO first
             """),
-        Dialogue("T-SM-68 DATA syntax", """
+        LegacyDialogue("T-SM-68 DATA syntax", """
             C: HELO example
             S: 250 mx.test
             C: MAIL From:eggs@example
@@ -306,11 +306,11 @@ import Testing
             C: DATA spam
             S: 501 Syntax: DATA
             """),
-        Dialogue("T-SM-69 no HELO DATA", """
+        LegacyDialogue("T-SM-69 no HELO DATA", """
             C: DATA spam
             S: 503 Error: send HELO first
             """),
-        Dialogue("T-SM-72 manual status", """
+        LegacyDialogue("T-SM-72 manual status", """
             C: HELO example
             S: 250 mx.test
             C: MAIL From:eggs@example
@@ -323,31 +323,31 @@ import Testing
             C: .
             S: 250 Okish
             """),
-        Dialogue("T-SM-74 HELO RSET", """
+        LegacyDialogue("T-SM-74 HELO RSET", """
             C: HELO example
             S: 250 mx.test
             C: RSET
             S: 250 OK
             """),
-        Dialogue("T-SM-75 RSET syntax", """
+        LegacyDialogue("T-SM-75 RSET syntax", """
             C: RSET hi
             S: 501 Syntax: RSET
             """),
-        Dialogue("T-SM-76 unknown command", """
+        LegacyDialogue("T-SM-76 unknown command", """
             C: UNKNOWN_CMD
             S: 500 Error: command "UNKNOWN_CMD" not recognized
             """),
     ]
 
     @Test(arguments: replyOnlyCases)
-    func replies(_ dialogue: Dialogue) throws {
+    func replies(_ dialogue: LegacyDialogue) throws {
         try Self.decoding.check(dialogue)
     }
 
     @Test func dataSizeLimitFromTheServer() throws {
         // T-SM-42: a 1049-byte message against a limit of 1048.
         let runner = DialogueRunner(configuration: .testing { $0.decodeData = true; $0.maxMessageSize = 1048 })
-        let messages = try runner.check(Dialogue("T-SM-42 data longer than the data size limit", """
+        let messages = try runner.check(LegacyDialogue("T-SM-42 data longer than the data size limit", """
             C: HELO example
             S: 250 mx.test
             C: MAIL From:eggs@example
@@ -366,7 +366,7 @@ import Testing
     @Test func sizeParameterOverTheLimit() throws {
         // T-SM-46
         let runner = DialogueRunner(configuration: .testing { $0.decodeData = true; $0.maxMessageSize = 1048 })
-        try runner.check(Dialogue("T-SM-46 MAIL size parameter larger than the data size limit", """
+        try runner.check(LegacyDialogue("T-SM-46 MAIL size parameter larger than the data size limit", """
             C: EHLO example
             S: 250-mx.test
             S: 250-SIZE 1048
@@ -397,7 +397,7 @@ import Testing
             "T-SM-56": "\"Fred Blogs\"@example.com SIZE=1000",
         ]
         for (id, form) in forms.sorted(by: { $0.key < $1.key }) {
-            let messages = try Self.decoding.check(Dialogue("\(id) MAIL quoted local part", """
+            let messages = try Self.decoding.check(LegacyDialogue("\(id) MAIL quoted local part", """
                 C: EHLO example
                 S: 250-mx.test
                 S: 250-SIZE 33554432
@@ -419,7 +419,7 @@ import Testing
 
     @Test func dataDialog() throws {
         // T-SM-67
-        let messages = try Self.decoding.check(Dialogue("T-SM-67 data dialog", Self.envelope + """
+        let messages = try Self.decoding.check(LegacyDialogue("T-SM-67 data dialog", Self.envelope + """
 
             C: data\\r\\nmore
             C: .
@@ -431,7 +431,7 @@ import Testing
 
     @Test func dataTransparency() throws {
         // T-SM-70: "..\r\n.\r\n\r\n": the message is ".", the extra CRLF an empty command.
-        let messages = try Self.decoding.check(Dialogue("T-SM-70 data transparency section 4.5.2", Self.envelope + """
+        let messages = try Self.decoding.check(LegacyDialogue("T-SM-70 data transparency section 4.5.2", Self.envelope + """
 
             c: ..\\r\\n.\\r\\n\\r\\n
             S: 250 OK
@@ -442,7 +442,7 @@ import Testing
 
     @Test func multipleRecipients() throws {
         // T-SM-71
-        let messages = try Self.decoding.check(Dialogue("T-SM-71 multiple RCPT", """
+        let messages = try Self.decoding.check(LegacyDialogue("T-SM-71 multiple RCPT", """
             C: HELO example
             S: 250 mx.test
             C: MAIL From:eggs@example
@@ -462,7 +462,7 @@ import Testing
 
     @Test func resetClearsTheEnvelope() throws {
         // T-SM-73
-        let messages = try Self.decoding.check(Dialogue("T-SM-73 RSET", """
+        let messages = try Self.decoding.check(LegacyDialogue("T-SM-73 RSET", """
             C: HELO example
             S: 250 mx.test
             C: MAIL From:eggs@example
@@ -487,14 +487,14 @@ import Testing
     @Test func dataLimitDialogs() throws {
         // T-SM-78 and T-SM-79: SMTPDChannelWithDataSizeLimitTest, limit 32.
         let runner = DialogueRunner(configuration: .testing { $0.decodeData = true; $0.maxMessageSize = 32 })
-        let fits = try runner.check(Dialogue("T-SM-78 data limit dialog", Self.envelope + """
+        let fits = try runner.check(LegacyDialogue("T-SM-78 data limit dialog", Self.envelope + """
 
             C: data\\r\\nmore
             C: .
             S: 250 OK
             """))
         #expect(fits.map(\.data) == [Array("data\r\nmore\r\n".utf8)])
-        let tooMuch = try runner.check(Dialogue("T-SM-79 data limit dialog too much data", Self.envelope + """
+        let tooMuch = try runner.check(LegacyDialogue("T-SM-79 data limit dialog too much data", Self.envelope + """
 
             C: This message is longer than 32 bytes
             C: .

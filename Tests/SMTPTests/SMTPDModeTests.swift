@@ -42,12 +42,12 @@ import Testing
             C: MAIL from: <foo@example.com> size=20
             S: 250 OK
             """
-        try Self.binary.check(Dialogue("T-SM-9 params rejected", envelope + """
+        try Self.binary.check(LegacyDialogue("T-SM-9 params rejected", envelope + """
 
             C: RCPT to: <foo@example.com> foo=bar
             S: 555 RCPT TO parameters not recognized or not implemented
             """))
-        try Self.binary.check(Dialogue("T-SM-10 nothing accepted", envelope + """
+        try Self.binary.check(LegacyDialogue("T-SM-10 nothing accepted", envelope + """
 
             C: RCPT to: <foo@example.com>
             S: 250 OK
@@ -56,7 +56,7 @@ import Testing
 
     @Test func mailOptionParsingWithDecodeData() throws {
         // T-SM-11
-        try Self.decoding.check(Dialogue("T-SM-11 with decode_data true", Self.ehloDecoding + """
+        try Self.decoding.check(LegacyDialogue("T-SM-11 with decode_data true", Self.ehloDecoding + """
 
             C: MAIL from: <foo@example.com> size=20 SMTPUTF8
             S: 555 MAIL FROM parameters not recognized or not implemented
@@ -73,7 +73,7 @@ import Testing
 
     @Test func mailOptionParsingWithoutDecodeData() throws {
         // T-SM-12
-        try Self.binary.check(Dialogue("T-SM-12 with decode_data false", Self.ehloBinary + """
+        try Self.binary.check(LegacyDialogue("T-SM-12 with decode_data false", Self.ehloBinary + """
 
             C: MAIL from: <foo@example.com> size=20 SMTPUTF8
             S: 555 MAIL FROM parameters not recognized or not implemented
@@ -88,7 +88,7 @@ import Testing
 
     @Test func mailOptionParsingWithSMTPUTF8() throws {
         // T-SM-13
-        try Self.smtputf8.check(Dialogue("T-SM-13 with enable_SMTPUTF8 true", Self.ehloSMTPUTF8 + """
+        try Self.smtputf8.check(LegacyDialogue("T-SM-13 with enable_SMTPUTF8 true", Self.ehloSMTPUTF8 + """
 
             C: MAIL from: <foo@example.com> size=20 body=8bitmime smtputf8
             S: 250 OK
@@ -108,7 +108,7 @@ import Testing
 
     @Test func binaryData() throws {
         // T-SM-80, T-SM-81
-        let ascii = try Self.binary.check(Dialogue("T-SM-80 ascii data", Self.envelope + """
+        let ascii = try Self.binary.check(LegacyDialogue("T-SM-80 ascii data", Self.envelope + """
 
             C: plain ascii text
             C: .
@@ -116,7 +116,7 @@ import Testing
             """))
         #expect(ascii.map(\.data) == [Array("plain ascii text\r\n".utf8)])
         #expect(ascii.map(\.text) == [nil])
-        let utf8 = try Self.binary.check(Dialogue("T-SM-81 utf8 data", Self.envelope + """
+        let utf8 = try Self.binary.check(LegacyDialogue("T-SM-81 utf8 data", Self.envelope + """
 
             C: utf8 enriched text: \\xc5\\xbc\\xc5\\xba\\xc4\\x87
             C: and some plain ascii
@@ -128,14 +128,14 @@ import Testing
 
     @Test func decodedData() throws {
         // T-SM-82, T-SM-83
-        let ascii = try Self.decoding.check(Dialogue("T-SM-82 ascii data", Self.envelope + """
+        let ascii = try Self.decoding.check(LegacyDialogue("T-SM-82 ascii data", Self.envelope + """
 
             C: plain ascii text
             C: .
             S: 250 OK
             """))
         #expect(ascii.map(\.text) == ["plain ascii text\r\n"])
-        let utf8 = try Self.decoding.check(Dialogue("T-SM-83 utf8 data", Self.envelope + """
+        let utf8 = try Self.decoding.check(LegacyDialogue("T-SM-83 utf8 data", Self.envelope + """
 
             C: utf8 enriched text: \\xc5\\xbc\\xc5\\xba\\xc4\\x87
             C: and some plain ascii
@@ -147,7 +147,7 @@ import Testing
 
     @Test func smtputf8AcceptedWhenAnnounced() throws {
         // T-SM-84
-        try Self.smtputf8.check(Dialogue("T-SM-84 MAIL accepts SMTPUTF8 when announced", Self.ehloSMTPUTF8 + """
+        try Self.smtputf8.check(LegacyDialogue("T-SM-84 MAIL accepts SMTPUTF8 when announced", Self.ehloSMTPUTF8 + """
 
             C: MAIL from: <na\\xc3\\xafve@example.com> BODY=8BITMIME SMTPUTF8
             S: 250 OK
@@ -171,14 +171,14 @@ import Testing
                 S: \(reply)
                 """
         }
-        let messages = try Self.smtputf8.check(Dialogue("T-SM-85 process SMTPUTF8 message", transcript))
+        let messages = try Self.smtputf8.check(LegacyDialogue("T-SM-85 process SMTPUTF8 message", transcript))
         #expect(messages.map(\.requiresSMTPUTF8) == [false, true])
         #expect(messages.map(\.mailOptions) == [[], ["BODY=8BITMIME", "SMTPUTF8"]])
     }
 
     @Test func smtputf8Data() throws {
         // T-SM-86
-        let messages = try Self.smtputf8.check(Dialogue("T-SM-86 utf8 data", Self.ehloSMTPUTF8 + """
+        let messages = try Self.smtputf8.check(LegacyDialogue("T-SM-86 utf8 data", Self.ehloSMTPUTF8 + """
 
             C: MAIL From: na\\xc3\\xafve@exampl\\xc3\\xa9 BODY=8BITMIME SMTPUTF8
             S: 250 OK
@@ -195,7 +195,7 @@ import Testing
 
     @Test func commandLimitWithSizeAndSMTPUTF8() throws {
         // T-SM-87: 512 + 26 + 10 = 548 bytes.
-        try Self.smtputf8.check(Dialogue("T-SM-87 MAIL limit extended with SIZE and SMTPUTF8", Self.ehloSMTPUTF8 + """
+        try Self.smtputf8.check(LegacyDialogue("T-SM-87 MAIL limit extended with SIZE and SMTPUTF8", Self.ehloSMTPUTF8 + """
 
             C: MAIL from:<\(String(repeating: "a", count: 529))@example>
             S: 500 Error: line too long
@@ -223,7 +223,7 @@ import Testing
                 S: 250 OK
                 """
         }
-        let messages = try Self.smtputf8.check(Dialogue("T-SM-88 multiple emails with extended command length", transcript))
+        let messages = try Self.smtputf8.check(LegacyDialogue("T-SM-88 multiple emails with extended command length", transcript))
         #expect(messages.count == 3)
     }
 
@@ -245,7 +245,7 @@ import Testing
         let mail = smtputf8Options ? "MAIL From:eggs@example BODY=8BITMIME SMTPUTF8" : "MAIL From:eggs@example"
         let lines = ["EHLO example", mail, "RCPT To:spam@example", "DATA"]
         try peerEnd.send(Array((lines.joined(separator: "\r\n") + "\r\n").utf8), byteAtATime: false)
-        try peerEnd.send(Dialogue.unescape(data[...]) + Array("\r\n.\r\n".utf8), byteAtATime: false)
+        try peerEnd.send(LegacyDialogue.unescape(data[...]) + Array("\r\n.\r\n".utf8), byteAtATime: false)
         try loop.run(until: { !printed.isEmpty })
         return printed
     }

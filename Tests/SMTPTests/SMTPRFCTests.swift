@@ -26,8 +26,8 @@ import Testing
         S: 354 End data with <CR><LF>.<CR><LF>
         """
 
-    static let replyCases: [Dialogue] = [
-        Dialogue("malformed addresses get 501, never a dropped connection (W-11)", ehlo + """
+    static let replyCases: [LegacyDialogue] = [
+        LegacyDialogue("malformed addresses get 501, never a dropped connection (W-11)", ehlo + """
 
             C: MAIL FROM:<
             S: 501 Syntax: MAIL FROM: <address> [SP <mail-parameters>]
@@ -58,7 +58,7 @@ import Testing
             C: NOOP
             S: 250 OK
             """),
-        Dialogue("bare SIZE is a syntax error, not a crash (W-12)", ehlo + """
+        LegacyDialogue("bare SIZE is a syntax error, not a crash (W-12)", ehlo + """
 
             C: MAIL FROM:<a@b> SIZE
             S: 501 Syntax: MAIL FROM: <address> [SP <mail-parameters>]
@@ -71,7 +71,7 @@ import Testing
             C: MAIL FROM:<a@b> SIZE=33554432
             S: 250 OK
             """),
-        Dialogue("parameters: BODY values, hyphenated keywords (RFC 5321), last one wins", ehlo + """
+        LegacyDialogue("parameters: BODY values, hyphenated keywords (RFC 5321), last one wins", ehlo + """
 
             C: MAIL FROM:<a@b> BODY
             S: 501 Error: BODY can only be one of 7BIT, 8BITMIME
@@ -84,12 +84,12 @@ import Testing
             C: MAIL FROM:<a@b> SIZE=1 SIZE=2 BODY=7bit
             S: 250 OK
             """),
-        Dialogue("SMTPUTF8 is a parameter only when enabled", ehlo + """
+        LegacyDialogue("SMTPUTF8 is a parameter only when enabled", ehlo + """
 
             C: MAIL FROM:<a@b> SMTPUTF8
             S: 555 MAIL FROM parameters not recognized or not implemented
             """),
-        Dialogue("the null path is a reverse path only", ehlo + """
+        LegacyDialogue("the null path is a reverse path only", ehlo + """
 
             C: MAIL FROM:<>
             S: 250 OK
@@ -98,7 +98,7 @@ import Testing
             C: RCPT TO:<postmaster>
             S: 250 OK
             """),
-        Dialogue("invalid UTF-8 in a command gets 500 and the session goes on (W-12)", """
+        LegacyDialogue("invalid UTF-8 in a command gets 500 and the session goes on (W-12)", """
             c: \\xff\\xfe\\r\\n
             S: 500 Error: command line is not valid UTF-8
             c: MAIL FROM:<\\xc3@b>\\r\\n
@@ -106,7 +106,7 @@ import Testing
             C: NOOP
             S: 250 OK
             """),
-        Dialogue("non-ASCII is not echoed without SMTPUTF8 (W-12)", """
+        LegacyDialogue("non-ASCII is not echoed without SMTPUTF8 (W-12)", """
             C: \\xc3\\x89
             S: 500 Error: command "?" not recognized
             c: NOOP\\tX\\r\\n
@@ -114,7 +114,7 @@ import Testing
             C:  NOOP
             S: 500 Error: command "" not recognized
             """),
-        Dialogue("a bare LF or CR in a command line is refused, never a line end", """
+        LegacyDialogue("a bare LF or CR in a command line is refused, never a line end", """
             c: NOOP\\nNOOP\\r\\n
             S: 500 Error: bare <CR> or <LF> in command line
             c: NOOP\\rRSET\\r\\n
@@ -122,33 +122,33 @@ import Testing
             C: NOOP
             S: 250 OK
             """),
-        Dialogue("command line of 512 bytes is accepted, 513 refused", """
+        LegacyDialogue("command line of 512 bytes is accepted, 513 refused", """
             C: VRFY \(String(repeating: "a", count: 507))
             S: 252 Cannot VRFY user, but will accept message and attempt delivery
             C: VRFY \(String(repeating: "a", count: 508))
             S: 500 Error: line too long
             """),
-        Dialogue("RCPT is not given the MAIL allowance", ehlo + """
+        LegacyDialogue("RCPT is not given the MAIL allowance", ehlo + """
 
             C: MAIL FROM:<a@b>
             S: 250 OK
             C: RCPT TO:<\(String(repeating: "a", count: 510))@b>
             S: 500 Error: line too long
             """),
-        Dialogue("QUIT in a pipeline: later commands are not answered", """
+        LegacyDialogue("QUIT in a pipeline: later commands are not answered", """
             c: NOOP\\r\\nQUIT\\r\\nNOOP\\r\\n
             S: 250 OK
             S: 221 Bye
             closed
             """),
-        Dialogue("source routes are accepted and dropped", ehlo + """
+        LegacyDialogue("source routes are accepted and dropped", ehlo + """
 
             C: MAIL FROM:<@relay.example,@other.example:a@b>
             S: 250 OK
             C: RCPT TO:<  c@[192.0.2.1]  >
             S: 250 OK
             """),
-        Dialogue("the session closes after QUIT even mid-transaction", envelope + """
+        LegacyDialogue("the session closes after QUIT even mid-transaction", envelope + """
 
             C: .
             S: 250 OK
@@ -161,13 +161,13 @@ import Testing
     ]
 
     @Test(arguments: replyCases)
-    func replies(_ dialogue: Dialogue) throws {
+    func replies(_ dialogue: LegacyDialogue) throws {
         try Self.runner.check(dialogue)
     }
 
     @Test func emptyMessage() throws {
         // W-17: "." right after the 354 ends an empty message.
-        let messages = try Self.runner.check(Dialogue("empty message", Self.envelope + """
+        let messages = try Self.runner.check(LegacyDialogue("empty message", Self.envelope + """
 
             C: .
             S: 250 OK
@@ -178,7 +178,7 @@ import Testing
     @Test func oversizedMessageLeavesAUsableSession() throws {
         // W-9: after 552 the session is in command state with no envelope.
         let runner = DialogueRunner(configuration: .testing { $0.maxMessageSize = 32 })
-        let messages = try runner.check(Dialogue("552 then a usable session", """
+        let messages = try runner.check(LegacyDialogue("552 then a usable session", """
             C: HELO client.test
             S: 250 mx.test
             C: MAIL FROM:<a@b>
@@ -211,7 +211,7 @@ import Testing
         for (body, accepted) in [(String(repeating: "x", count: 32), true), (String(repeating: "x", count: 33), false),
                                  (String(repeating: "x", count: 15) + "\\r\\n" + String(repeating: "x", count: 15), true),
                                  (String(repeating: "x", count: 16) + "\\r\\n" + String(repeating: "x", count: 15), false)] {
-            let messages = try runner.check(Dialogue("size limit", Self.envelope.replacing("250-SIZE 33554432", with: "250-SIZE 32") + """
+            let messages = try runner.check(LegacyDialogue("size limit", Self.envelope.replacing("250-SIZE 33554432", with: "250-SIZE 32") + """
 
                 C: \(body)
                 C: .
@@ -223,7 +223,7 @@ import Testing
 
     @Test func pipelinedTransaction() throws {
         // PIPELINING: the whole transaction in one write, replies in order.
-        let messages = try Self.runner.check(Dialogue("pipelining", Self.ehlo + """
+        let messages = try Self.runner.check(LegacyDialogue("pipelining", Self.ehlo + """
 
             c: MAIL FROM:<a@b>\\r\\nRCPT TO:<c@d>\\r\\nRCPT TO:<e@f>\\r\\nDATA\\r\\n
             S: 250 OK
@@ -248,7 +248,7 @@ import Testing
 
     @Test func smugglingAttemptsStayInTheBody() throws {
         // Only CRLF.CRLF ends DATA: \n.\n, \r.\r, \n.\r\n and \r\n.\n do not.
-        let messages = try Self.runner.check(Dialogue("smuggling", Self.envelope + """
+        let messages = try Self.runner.check(LegacyDialogue("smuggling", Self.envelope + """
 
             c: one\\n.\\nMAIL FROM:<evil@x>\\n
             c: two\\r.\\rRCPT TO:<evil@y>\\r
@@ -263,7 +263,7 @@ import Testing
 
     @Test func dotUnstuffing() throws {
         // RFC 5321 4.5.2: one leading dot is removed from each line.
-        let messages = try Self.runner.check(Dialogue("transparency", Self.envelope + """
+        let messages = try Self.runner.check(LegacyDialogue("transparency", Self.envelope + """
 
             c: .a\\r\\n..\\r\\n...\\r\\nx.\\r\\n. \\r\\n\\r\\n.\\r\\n
             S: 250 OK
@@ -274,7 +274,7 @@ import Testing
     @Test func longDataLinesAreKept() throws {
         // DATA lines have no length limit but the message size.
         let line = String(repeating: "z", count: 100_000)
-        let messages = try DialogueRunner().run(Dialogue("long line", Self.envelope + """
+        let messages = try DialogueRunner().run(LegacyDialogue("long line", Self.envelope + """
 
             C: \(line)
             C: .
@@ -285,7 +285,7 @@ import Testing
 
     @Test func recipientLimit() throws {
         let runner = DialogueRunner(configuration: .testing { $0.maxRecipients = 2 })
-        try runner.check(Dialogue("recipient limit", """
+        try runner.check(LegacyDialogue("recipient limit", """
             C: HELO client.test
             S: 250 mx.test
             C: MAIL FROM:<a@b>
@@ -301,7 +301,7 @@ import Testing
 
     @Test func errorBudget() throws {
         let runner = DialogueRunner(configuration: .testing { $0.maxErrors = 3 })
-        try runner.check(Dialogue("too many errors", """
+        try runner.check(LegacyDialogue("too many errors", """
             C: BOGUS
             S: 500 Error: command "BOGUS" not recognized
             C: NOOP x
@@ -317,7 +317,7 @@ import Testing
     }
 
     @Test func idleTimeout() throws {
-        try Self.runner.check(Dialogue("command timeout", """
+        try Self.runner.check(LegacyDialogue("command timeout", """
             C: HELO client.test
             S: 250 mx.test
             wait: 299
@@ -330,7 +330,7 @@ import Testing
     }
 
     @Test func idleTimeoutInData() throws {
-        let messages = try Self.runner.check(Dialogue("timeout in DATA", Self.envelope + """
+        let messages = try Self.runner.check(LegacyDialogue("timeout in DATA", Self.envelope + """
 
             C: half a message
             wait: 300
@@ -341,7 +341,7 @@ import Testing
     }
 
     @Test func disconnectMidDataStoresNothing() throws {
-        let messages = try Self.runner.check(Dialogue("disconnect mid-DATA", Self.envelope + """
+        let messages = try Self.runner.check(LegacyDialogue("disconnect mid-DATA", Self.envelope + """
 
             c: Subject: never\\r\\n\\r\\nhalf a line
             disconnect
@@ -355,7 +355,7 @@ import Testing
         runner.reply = { message in
             message.recipients.contains("full@b") ? SMTPReply(452, "Error: mailbox full") : SMTPReply(554, "Error: no\r\nthanks")
         }
-        try runner.check(Dialogue("handler replies", """
+        try runner.check(LegacyDialogue("handler replies", """
             C: HELO client.test
             S: 250 mx.test
             C: MAIL FROM:<a@b>
@@ -379,7 +379,7 @@ import Testing
 
     @Test func decodeDataRefusesInvalidUTF8Bodies() throws {
         let runner = DialogueRunner(configuration: .testing { $0.decodeData = true })
-        let messages = try runner.check(Dialogue("decode data", """
+        let messages = try runner.check(LegacyDialogue("decode data", """
             C: HELO client.test
             S: 250 mx.test
             C: MAIL FROM:<a@b>
@@ -396,7 +396,7 @@ import Testing
     }
 
     @Test func nullSenderIsEmpty() throws {
-        let messages = try Self.runner.check(Dialogue("bounce", """
+        let messages = try Self.runner.check(LegacyDialogue("bounce", """
             C: HELO client.test
             S: 250 mx.test
             C: MAIL FROM:<>

@@ -16,7 +16,7 @@ import Testing
 ///
 /// `\r`, `\n`, `\t`, `\\` and `\xNN` are escapes in C:, c: and S: lines. The
 /// server's 220 greeting is expected before the first step.
-struct Dialogue: Sendable, CustomTestStringConvertible {
+struct LegacyDialogue: Sendable, CustomTestStringConvertible {
     enum Step: Sendable {
         case send([UInt8])
         case expect([UInt8])
@@ -33,9 +33,9 @@ struct Dialogue: Sendable, CustomTestStringConvertible {
         self.name = name
         steps = transcript.split(separator: "\n", omittingEmptySubsequences: true).map { rawLine in
             let line = rawLine.drop { $0 == " " }
-            if line.hasPrefix("C: ") || line == "C:" { return .send(Dialogue.unescape(line.dropFirst(3)) + [13, 10]) }
-            if line.hasPrefix("c: ") { return .send(Dialogue.unescape(line.dropFirst(3))) }
-            if line.hasPrefix("S: ") { return .expect(Dialogue.unescape(line.dropFirst(3)) + [13, 10]) }
+            if line.hasPrefix("C: ") || line == "C:" { return .send(LegacyDialogue.unescape(line.dropFirst(3)) + [13, 10]) }
+            if line.hasPrefix("c: ") { return .send(LegacyDialogue.unescape(line.dropFirst(3))) }
+            if line.hasPrefix("S: ") { return .expect(LegacyDialogue.unescape(line.dropFirst(3)) + [13, 10]) }
             if line.hasPrefix("wait: "), let seconds = Int(line.dropFirst(6)) { return .wait(.seconds(seconds)) }
             if line == "disconnect" { return .disconnect }
             if line == "closed" { return .closed }
@@ -85,14 +85,14 @@ struct DialogueRunner {
     /// Runs `dialogue` as written, then again with every client byte sent on
     /// its own; both runs must pass and deliver the same messages.
     @discardableResult
-    func check(_ dialogue: Dialogue, sourceLocation: SourceLocation = #_sourceLocation) throws -> [SMTPMessage] {
+    func check(_ dialogue: LegacyDialogue, sourceLocation: SourceLocation = #_sourceLocation) throws -> [SMTPMessage] {
         let whole = try run(dialogue, byteAtATime: false, sourceLocation: sourceLocation)
         let split = try run(dialogue, byteAtATime: true, sourceLocation: sourceLocation)
         #expect(whole.map(\.summary) == split.map(\.summary), "byte-at-a-time run delivered differently", sourceLocation: sourceLocation)
         return whole
     }
 
-    func run(_ dialogue: Dialogue, byteAtATime: Bool, sourceLocation: SourceLocation = #_sourceLocation) throws -> [SMTPMessage] {
+    func run(_ dialogue: LegacyDialogue, byteAtATime: Bool, sourceLocation: SourceLocation = #_sourceLocation) throws -> [SMTPMessage] {
         let clock = ManualClock()
         let loop = try EventLoop(clock: clock)
         defer { loop.closeAll() }
