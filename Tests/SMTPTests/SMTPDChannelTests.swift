@@ -24,19 +24,19 @@ import Testing
 
     @Test func greetingCommands() throws {
         // T-SM-17 … T-SM-23, T-SM-27, T-SM-28
-        try Self.smtpd.run(transcript("smtpd/channel-helo-ehlo.txt"), delivering: [])
+        try Self.smtpd.run(transcript("smtpd/channel-helo-ehlo.txt").sessions, delivering: [])
     }
 
     @Test func otherCommands() throws {
         // T-SM-24 … T-SM-26, T-SM-32 … T-SM-37, T-SM-58 … T-SM-60, T-SM-74 … T-SM-76
-        try Self.smtpd.run(transcript("smtpd/channel-commands.txt"), delivering: [])
+        try Self.smtpd.run(transcript("smtpd/channel-commands.txt").sessions, delivering: [])
     }
 
     @Test func mailAndItsParameters() throws {
         // T-SM-29 … T-SM-31, T-SM-41, T-SM-43 … T-SM-45, T-SM-48 … T-SM-57, T-SM-61;
         // T-SM-53 … T-SM-56 deliver: the quotes stay in the address.
         let fred = "\"Fred Blogs\"@example.com"
-        try Self.smtpd.run(transcript("smtpd/channel-mail.txt"), delivering: [
+        try Self.smtpd.run(transcript("smtpd/channel-mail.txt").sessions, delivering: [
             Self.delivery(from: fred, data: "x\r\n"),
             Self.delivery(from: fred, data: "x\r\n"),
             Self.delivery(from: fred, mailOptions: ["SIZE=1000"], data: "x\r\n"),
@@ -46,7 +46,7 @@ import Testing
 
     @Test func recipientsAndData() throws {
         // T-SM-47, T-SM-62 … T-SM-73
-        try Self.smtpd.run(transcript("smtpd/channel-rcpt-data.txt"), delivering: [
+        try Self.smtpd.run(transcript("smtpd/channel-rcpt-data.txt").sessions, delivering: [
             Self.delivery(data: "return status\r\n"),                                  // T-SM-72
             Self.delivery(data: "data\r\nmore\r\n"),                                   // T-SM-67
             Self.delivery(data: ".\r\n"),                                              // T-SM-70
@@ -94,12 +94,12 @@ import Testing
 
     @Test func sizeParameterOverTheLimit() throws {
         // T-SM-46
-        try Self.sizeLimit1048.run(transcript("smtpd/size-limit-1048.txt"), delivering: [])
+        try Self.sizeLimit1048.run(transcript("smtpd/size-limit-1048.txt").sessions, delivering: [])
     }
 
     @Test func dataLimitDialogs() throws {
         // T-SM-78 and T-SM-79: a limit of 32; the 36-byte message is not delivered.
         let limit32 = SMTPTestServer(configuration: .testing { $0.decodeData = true; $0.maxMessageSize = 32 })
-        try limit32.run(transcript("smtpd/data-size-limit-32.txt"), delivering: [Self.delivery(data: "data\r\nmore\r\n")])
+        try limit32.run(transcript("smtpd/data-size-limit-32.txt").sessions, delivering: [Self.delivery(data: "data\r\nmore\r\n")])
     }
 }

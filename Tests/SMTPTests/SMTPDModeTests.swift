@@ -19,7 +19,7 @@ import Testing
 
     @Test func withoutDecodeData() throws {
         // T-SM-9, T-SM-10, T-SM-12; T-SM-80 and T-SM-81 deliver bytes, no text.
-        try SMTPTestServer(configuration: Self.binary).run(transcript("smtpd/mode-binary.txt"), delivering: [
+        try SMTPTestServer(configuration: Self.binary).run(transcript("smtpd/mode-binary.txt").sessions, delivering: [
             Self.delivery(data: "plain ascii text\r\n"),
             Self.delivery(data: "utf8 enriched text: żźć\r\nand some plain ascii\r\n"),
         ])
@@ -27,7 +27,7 @@ import Testing
 
     @Test func withDecodeData() throws {
         // T-SM-11; T-SM-82 and T-SM-83 deliver text.
-        try SMTPTestServer(configuration: Self.decoding).run(transcript("smtpd/mode-decoding.txt"), delivering: [
+        try SMTPTestServer(configuration: Self.decoding).run(transcript("smtpd/mode-decoding.txt").sessions, delivering: [
             Self.delivery(data: "plain ascii text\r\n", decoded: true),
             Self.delivery(data: "utf8 enriched text: żźć\r\nand some plain ascii\r\n", decoded: true),
         ])
@@ -36,7 +36,7 @@ import Testing
     @Test func withSMTPUTF8() throws {
         // T-SM-13, T-SM-84; T-SM-85 delivers twice, the second asking for SMTPUTF8; T-SM-86.
         let options = ["BODY=8BITMIME", "SMTPUTF8"]
-        try SMTPTestServer(configuration: Self.smtputf8).run(transcript("smtpd/mode-smtputf8.txt"), delivering: [
+        try SMTPTestServer(configuration: Self.smtputf8).run(transcript("smtpd/mode-smtputf8.txt").sessions, delivering: [
             Delivery(helo: "example", from: "a@example", to: ["b@example.com"], data: "c\r\n".utf8),
             Delivery(helo: "example", from: "a@example", to: ["b@example.com"], mailOptions: options, data: "c\r\n".utf8, smtputf8: true),
             Delivery(
@@ -85,7 +85,7 @@ import Testing
     /// What the DebuggingServer prints for each message of the transcript,
     /// the same in every run.
     func printed(_ configuration: SMTPConfiguration, _ name: String) throws -> [String] {
-        try SMTPTestServer(configuration: configuration).recordings(of: transcript(name)) { log in
+        try SMTPTestServer(configuration: configuration).recordings(of: transcript(name).sessions) { log in
             DebugPrintHandler { log.record($0) }
         }
     }

@@ -12,16 +12,16 @@ import Testing
     static let ehlo = ["SIZE 33554432", "8BITMIME", "PIPELINING", "HELP"]
 
     @Test func replies() throws {
-        try Self.smtpd.run(transcript("rfc/replies.txt"), delivering: [])
+        try Self.smtpd.run(transcript("rfc/replies.txt").sessions, delivering: [])
     }
 
     @Test func quitInAPipeline() throws {
-        try Self.smtpd.run(transcript("rfc/quit-in-pipeline.txt"), delivering: [])
+        try Self.smtpd.run(transcript("rfc/quit-in-pipeline.txt").sessions, delivering: [])
     }
 
     @Test func messageContent() throws {
         let empty = Delivery(helo: "client.test", from: "a@example.com", to: ["b@example.com"], data: [])
-        try Self.smtpd.run(transcript("rfc/data.txt"), delivering: [
+        try Self.smtpd.run(transcript("rfc/data.txt").sessions, delivering: [
             empty,                                                                                 // W-17
             empty,                                                                                 // QUIT mid-transaction
             Delivery(helo: "client.test", from: "a@b", to: ["c@d", "e@f"], data: "Subject: one\r\n\r\nbody\r\n".utf8),
@@ -36,15 +36,15 @@ import Testing
     }
 
     @Test func idleTimeouts() throws {
-        try Self.smtpd.run(transcript("rfc/timeouts.txt"), delivering: [])
+        try Self.smtpd.run(transcript("rfc/timeouts.txt").sessions, delivering: [])
     }
 
     @Test func recipientLimit() throws {
-        try SMTPTestServer(configuration: .testing { $0.maxRecipients = 2 }).run(transcript("rfc/recipient-limit-2.txt"), delivering: [])
+        try SMTPTestServer(configuration: .testing { $0.maxRecipients = 2 }).run(transcript("rfc/recipient-limit-2.txt").sessions, delivering: [])
     }
 
     @Test func errorBudget() throws {
-        try SMTPTestServer(configuration: .testing { $0.maxErrors = 3 }).run(transcript("rfc/error-budget-3.txt"), delivering: [])
+        try SMTPTestServer(configuration: .testing { $0.maxErrors = 3 }).run(transcript("rfc/error-budget-3.txt").sessions, delivering: [])
     }
 
     @Test func handlerReplies() throws {
@@ -53,7 +53,7 @@ import Testing
         server.reply = { message in
             message.recipients.contains("full@b") ? SMTPReply(452, "Error: mailbox full") : SMTPReply(554, "Error: no\r\nthanks")
         }
-        try server.run(transcript("rfc/handler-replies.txt"), delivering: [
+        try server.run(transcript("rfc/handler-replies.txt").sessions, delivering: [
             Delivery(helo: "client.test", from: "a@b", to: ["full@b"], data: []),
             Delivery(helo: "client.test", from: "a@b", to: ["other@b"], data: []),
         ])
@@ -61,7 +61,7 @@ import Testing
 
     @Test func decodeDataRefusesInvalidUTF8Bodies() throws {
         let decoding = SMTPTestServer(configuration: .testing { $0.decodeData = true })
-        try decoding.run(transcript("rfc/decode-data-invalid-utf8.txt"), delivering: [])
+        try decoding.run(transcript("rfc/decode-data-invalid-utf8.txt").sessions, delivering: [])
     }
 
     // MARK: Computed bytes

@@ -18,33 +18,42 @@ struct SMTPTestServer: Sendable {
         return .ok
     }
 
-    /// Runs `dialogue` as ``recordings(of:chunking:handler:sourceLocation:)``
-    /// does and requires its sessions to deliver exactly `expected`, in order.
+    /// Runs `dialogue` under every chunking of `plan` and requires every run
+    /// to deliver exactly `expected`, in order.
     func run(
         _ dialogue: Dialogue, chunking plan: ChunkingPlan = .all(), delivering expected: [Delivery],
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
+        try run([dialogue], chunking: plan, delivering: expected, sourceLocation: sourceLocation)
+    }
+
+    /// Runs `sessions` (a transcript's ``Dialogue/sessions``) as
+    /// ``recordings(of:chunking:sourceLocation:handler:)`` does and requires
+    /// them to deliver exactly `expected`, in order.
+    func run(
+        _ sessions: [Dialogue], chunking plan: ChunkingPlan = .all(), delivering expected: [Delivery],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let reply = self.reply
-        let delivered = try recordings(of: dialogue, chunking: plan, sourceLocation: sourceLocation) { log in
+        let delivered = try recordings(of: sessions, chunking: plan, sourceLocation: sourceLocation) { log in
             ClosureHandler { message in
                 log.record(Delivery(message))
                 return reply(message)
             }
         }
-        #expect(delivered == expected, "\(dialogue.name)", sourceLocation: sourceLocation)
+        #expect(delivered == expected, "\(sessions.first?.name ?? "no dialogue")", sourceLocation: sourceLocation)
     }
 
-    /// Runs each of the dialogue's ``Dialogue/sessions`` under every
-    /// chunking of `plan`, with a handler made by `handler` for each run,
-    /// and returns what the handlers recorded in the log they were given,
-    /// session after session, once every run of a session is known to have
-    /// recorded the same.
+    /// Runs each of `sessions` under every chunking of `plan`, with a
+    /// handler made by `handler` for each run, and returns what the handlers
+    /// recorded in the log they were given, session after session, once
+    /// every run of a session is known to have recorded the same.
     func recordings<Entry>(
-        of dialogue: Dialogue, chunking plan: ChunkingPlan = .all(), sourceLocation: SourceLocation = #_sourceLocation,
+        of sessions: [Dialogue], chunking plan: ChunkingPlan = .all(), sourceLocation: SourceLocation = #_sourceLocation,
         handler: @escaping @Sendable (RunLog<Entry>) -> any SMTPDeliveryHandler
     ) throws -> [Entry] {
         var recorded: [Entry] = []
-        for session in dialogue.sessions {
+        for session in sessions {
             let log = RunLog<Entry>()
             let server = ServerUnderTest.smtp(configuration) {
                 log.startRun()
