@@ -51,3 +51,13 @@ struct Delivery: Equatable, Sendable, CustomStringConvertible {
             + "\(requiresSMTPUTF8 ? ", SMTPUTF8" : ""))"
     }
 }
+
+extension Delivery {
+    /// The same message from `peer`: for comparing deliveries over TCP,
+    /// whose client ports are not known in advance.
+    func from(_ peer: SocketAddress) -> Delivery {
+        var copy = self
+        copy.peer = peer
+        return copy
+    }
+}
