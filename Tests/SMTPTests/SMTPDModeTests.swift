@@ -17,12 +17,15 @@ import Testing
         Delivery(helo: "example", from: "eggs@example", to: ["spam@example"], data: data.utf8, decoded: decoded)
     }
 
+    /// What `smtpd/mode-binary.txt` delivers: T-SM-80 and T-SM-81, bytes and no text.
+    static let binaryDeliveries = [
+        delivery(data: "plain ascii text\r\n"),
+        delivery(data: "utf8 enriched text: żźć\r\nand some plain ascii\r\n"),
+    ]
+
     @Test func withoutDecodeData() throws {
-        // T-SM-9, T-SM-10, T-SM-12; T-SM-80 and T-SM-81 deliver bytes, no text.
-        try SMTPTestServer(configuration: Self.binary).run(transcript("smtpd/mode-binary.txt").sessions, delivering: [
-            Self.delivery(data: "plain ascii text\r\n"),
-            Self.delivery(data: "utf8 enriched text: żźć\r\nand some plain ascii\r\n"),
-        ])
+        // T-SM-9, T-SM-10, T-SM-12, T-SM-80, T-SM-81
+        try SMTPTestServer(configuration: Self.binary).run(transcript("smtpd/mode-binary.txt").sessions, delivering: Self.binaryDeliveries)
     }
 
     @Test func withDecodeData() throws {

@@ -19,20 +19,25 @@ import Testing
         try Self.smtpd.run(transcript("rfc/quit-in-pipeline.txt").sessions, delivering: [])
     }
 
-    @Test func messageContent() throws {
+    /// What `rfc/data.txt` delivers, session by session.
+    static let contentDeliveries: [Delivery] = {
         let empty = Delivery(helo: "client.test", from: "a@example.com", to: ["b@example.com"], data: [])
-        try Self.smtpd.run(transcript("rfc/data.txt").sessions, delivering: [
-            empty,                                                                                 // W-17
-            empty,                                                                                 // QUIT mid-transaction
+        return [
+            empty,                                                                                  // W-17
+            empty,                                                                                  // QUIT mid-transaction
             Delivery(helo: "client.test", from: "a@b", to: ["c@d", "e@f"], data: "Subject: one\r\n\r\nbody\r\n".utf8),
-            Delivery(helo: "client.test", from: "g@h", to: ["i@j"], data: "two\r\n".utf8),  // pipelining
+            Delivery(helo: "client.test", from: "g@h", to: ["i@j"], data: "two\r\n".utf8),   // pipelining
             Delivery(
                 helo: "client.test", from: "a@example.com", to: ["b@example.com"],
                 data: "one\n.\nMAIL FROM:<evil@x>\ntwo\r.\rRCPT TO:<evil@y>\rthree\n.\r\nDATA\r\nfour\r\n\nQUIT\r\n".utf8),
             Delivery(helo: "client.test", from: "a@example.com", to: ["b@example.com"], data: "a\r\n.\r\n..\r\nx.\r\n \r\n\r\n".utf8),
-            Delivery(helo: "client.test", from: "", to: ["c@d"], data: []),                     // the null sender
+            Delivery(helo: "client.test", from: "", to: ["c@d"], data: []),                      // the null sender
             // nothing from the client that left mid-DATA
-        ])
+        ]
+    }()
+
+    @Test func messageContent() throws {
+        try Self.smtpd.run(transcript("rfc/data.txt").sessions, delivering: Self.contentDeliveries)
     }
 
     @Test func idleTimeouts() throws {
