@@ -17,8 +17,12 @@ import Testing
 @Suite struct SMTPDChannelTests {
     static let smtpd = SMTPTestServer(configuration: .testing { $0.decodeData = true })
 
-    /// What test_smtpd's DummyServer is handed for each message (the handler of T-SM-67 and the others).
-    static func delivery(from: String = "eggs@example", to recipients: [String] = ["spam@example"], mailOptions: [String] = [], data: String) -> Delivery {
+    /// A message as these cases deliver it: after HELO or EHLO example, as
+    /// text too (decode_data=True), from eggs@example to spam@example unless
+    /// the case says otherwise.
+    static func delivery(
+        from: String = "eggs@example", to recipients: [String] = ["spam@example"], mailOptions: [String] = [], data: String
+    ) -> Delivery {
         Delivery(helo: "example", from: from, to: recipients, mailOptions: mailOptions, data: data.utf8, decoded: true)
     }
 

@@ -21,18 +21,24 @@ import Testing
 
     /// What `rfc/data.txt` delivers, session by session.
     static let contentDeliveries: [Delivery] = {
-        let empty = Delivery(helo: "client.test", from: "a@example.com", to: ["b@example.com"], data: [])
+        func message(from: String = "a@example.com", to recipients: [String] = ["b@example.com"], _ data: String) -> Delivery {
+            Delivery(helo: "client.test", from: from, to: recipients, data: data.utf8)
+        }
         return [
-            empty,                                                                                  // W-17
-            empty,                                                                                  // QUIT mid-transaction
-            Delivery(helo: "client.test", from: "a@b", to: ["c@d", "e@f"], data: "Subject: one\r\n\r\nbody\r\n".utf8),
-            Delivery(helo: "client.test", from: "g@h", to: ["i@j"], data: "two\r\n".utf8),   // pipelining
-            Delivery(
-                helo: "client.test", from: "a@example.com", to: ["b@example.com"],
-                data: "one\n.\nMAIL FROM:<evil@x>\ntwo\r.\rRCPT TO:<evil@y>\rthree\n.\r\nDATA\r\nfour\r\n\nQUIT\r\n".utf8),
-            Delivery(helo: "client.test", from: "a@example.com", to: ["b@example.com"], data: "a\r\n.\r\n..\r\nx.\r\n \r\n\r\n".utf8),
-            Delivery(helo: "client.test", from: "", to: ["c@d"], data: []),                      // the null sender
-            // nothing from the client that left mid-DATA
+            // an empty message (W-17)
+            message(""),
+            // QUIT in the middle of a transaction: the message before it
+            message(""),
+            // pipelining
+            message(from: "a@b", to: ["c@d", "e@f"], "Subject: one\r\n\r\nbody\r\n"),
+            message(from: "g@h", to: ["i@j"], "two\r\n"),
+            // smuggling: every sequence but CRLF.CRLF stays in the content
+            message("one\n.\nMAIL FROM:<evil@x>\ntwo\r.\rRCPT TO:<evil@y>\rthree\n.\r\nDATA\r\nfour\r\n\nQUIT\r\n"),
+            // transparency
+            message("a\r\n.\r\n..\r\nx.\r\n \r\n\r\n"),
+            // the null sender
+            message(from: "", to: ["c@d"], ""),
+            // and nothing from the client that left mid-DATA
         ]
     }()
 
@@ -45,11 +51,13 @@ import Testing
     }
 
     @Test func recipientLimit() throws {
-        try SMTPTestServer(configuration: .testing { $0.maxRecipients = 2 }).run(transcript("rfc/recipient-limit-2.txt").sessions, delivering: [])
+        let limited = SMTPTestServer(configuration: .testing { $0.maxRecipients = 2 })
+        try limited.run(transcript("rfc/recipient-limit-2.txt").sessions, delivering: [])
     }
 
     @Test func errorBudget() throws {
-        try SMTPTestServer(configuration: .testing { $0.maxErrors = 3 }).run(transcript("rfc/error-budget-3.txt").sessions, delivering: [])
+        let strict = SMTPTestServer(configuration: .testing { $0.maxErrors = 3 })
+        try strict.run(transcript("rfc/error-budget-3.txt").sessions, delivering: [])
     }
 
     @Test func handlerReplies() throws {
@@ -75,7 +83,8 @@ import Testing
         let client = Client()
         try Self.smtpd.run(Dialogue("command line of 512 bytes is accepted, 513 refused") {
             client.expectGreeting()
-            client.command("VRFY \(String(repeating: "a", count: 507))", "252 Cannot VRFY user, but will accept message and attempt delivery")
+            client.command(
+                "VRFY \(String(repeating: "a", count: 507))", "252 Cannot VRFY user, but will accept message and attempt delivery")
             client.command("VRFY \(String(repeating: "a", count: 508))", "500 Error: line too long")
         }, delivering: [])
     }

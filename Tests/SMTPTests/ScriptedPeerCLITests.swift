@@ -24,7 +24,8 @@ import Testing
     @Test func aWrongTranscriptExitsWithOneAndPrintsTheDiff() throws {
         let server = try TCPSMTPServer()
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-\(UUID().uuidString).txt").path
-        try "S: 220 mx.test ESMTP SwiftAsyncore\nC: HELO example\nS: 250 localhost\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let wrong = "S: 220 mx.test ESMTP SwiftAsyncore\nC: HELO example\nS: 250 localhost\n"
+        try wrong.write(toFile: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: script) }
         let outcome = try ScriptedPeerProcess.run(["--port", "\(server.port)", path("smtpd/tcp-session.txt"), script])
         #expect(outcome.status == 1, "\(outcome.output)\(outcome.errors)")

@@ -30,7 +30,8 @@ final class RunLog<Entry: Equatable & Sendable>: Sendable {
         #expect(recorded.count == report.runs, "runs set up: \(recorded.count), runs made: \(report.runs)", sourceLocation: sourceLocation)
         guard let first = recorded.first else { return [] }
         if let (chunking, entries) = zip(report.chunkings, recorded).first(where: { $0.1 != first }) {
-            #expect(entries == first, "the run with chunking \(chunking) against the \(report.chunkings[0]) run", sourceLocation: sourceLocation)
+            let comment: Comment = "the run with chunking \(chunking) against the \(report.chunkings[0]) run"
+            #expect(entries == first, comment, sourceLocation: sourceLocation)
         }
         return first
     }

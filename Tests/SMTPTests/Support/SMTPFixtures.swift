@@ -20,8 +20,9 @@ extension SocketAddress {
 
 extension ServerUnderTest {
     /// An `SMTPChannel` on each connection, made as `SMTPServer` makes one
-    /// for an accepted socket. `handler` runs once per run (the kit makes a
-    /// fresh server for every chunking); its handler serves the run's connections.
+    /// for an accepted socket. `handler` is called once per run (the kit makes
+    /// a fresh server for every chunking), and the handler it makes serves
+    /// all of that run's connections.
     static func smtp(
         _ configuration: SMTPConfiguration, handler: @escaping @Sendable () -> any SMTPDeliveryHandler
     ) -> ServerUnderTest {
@@ -39,7 +40,6 @@ extension ServerUnderTest {
 func transcript(_ name: String, testFile: String = #filePath) throws -> Dialogue {
     try Dialogue(contentsOfFile: "Transcripts/\(name)", relativeTo: testFile)
 }
-
 
 extension Client {
     /// The server's greeting, with the host name of `SMTPConfiguration.testing`.

@@ -41,7 +41,7 @@ struct SMTPTestServer: Sendable {
                 return reply(message)
             }
         }
-        #expect(delivered == expected, "\(sessions.first?.name ?? "no dialogue")", sourceLocation: sourceLocation)
+        #expect(delivered == expected, sourceLocation: sourceLocation)
     }
 
     /// Runs each of `sessions` under every chunking of `plan`, with a
