@@ -97,6 +97,7 @@ import Testing
             + client.command("DATA", "354 End data with <CR><LF>.<CR><LF>")
     }
 
+    /// The message of ``envelope(_:)`` with `data` as its content.
     static func delivery(_ data: [UInt8]) -> Delivery {
         Delivery(helo: "client.test", from: "a@b", to: ["c@d"], data: data)
     }
