@@ -52,7 +52,11 @@ let package = Package(
             dependencies: ["Chat", "ProtocolTesting", "scripted-peer"],
             exclude: ["Transcripts"]
         ),
-        .testTarget(name: "SMTPTests", dependencies: ["SMTP", "AsyncChat", "AsyncCore"]),
+        .testTarget(
+            name: "SMTPTests",
+            dependencies: ["SMTP", "AsyncChat", "AsyncCore", "ProtocolTesting", "scripted-peer"],
+            exclude: ["Transcripts"]
+        ),
         .testTarget(name: "ExampleTests", dependencies: ["AsyncCore", "echo-server", "echo-client", "http-client", "smtp-server"]),
     ]
 )

@@ -1,3 +1,4 @@
+import ProtocolTesting
 @testable import SMTP
 import Testing
 
@@ -87,57 +88,39 @@ import Testing
 
     // MARK: Over a connection
 
-    static let envelope = """
-        C: HELO client.test
-        S: 250 mx.test
-        C: MAIL FROM:<a@b>
-        S: 250 OK
-        C: RCPT TO:<c@d>
-        S: 250 OK
-        C: DATA
-        S: 354 End data with <CR><LF>.<CR><LF>
-        """
-
-    /// `bytes` in the notation of a ``Dialogue`` `c:` line.
-    static func escaped(_ bytes: ArraySlice<UInt8>) -> String {
-        bytes.map { byte in
-            switch byte {
-            case 13: return "\\r"
-            case 10: return "\\n"
-            case 92: return "\\\\"
-            default: return String(UnicodeScalar(byte))
-            }
-        }.joined()
+    /// HELO, MAIL, RCPT and DATA, answered.
+    static func envelope(_ client: Client) -> [DialogueStep] {
+        [client.expectGreeting()]
+            + client.command("HELO client.test", "250 mx.test")
+            + client.command("MAIL FROM:<a@b>", "250 OK")
+            + client.command("RCPT TO:<c@d>", "250 OK")
+            + client.command("DATA", "354 End data with <CR><LF>.<CR><LF>")
     }
 
-    /// The message, its `.` CRLF and a pipelined NOOP, sent in two reads
-    /// split at every point: the same message each time, and the NOOP is
-    /// read as a command (the framing is back to CRLF lines).
+    /// The message of ``envelope(_:)`` with `data` as its content.
+    static func delivery(_ data: [UInt8]) -> Delivery {
+        Delivery(helo: "client.test", from: "a@b", to: ["c@d"], data: data)
+    }
+
+    /// The message, its `.` CRLF and a pipelined NOOP in one send, under
+    /// every chunking (the whole stream in one read, a byte a read, and two
+    /// reads split at every point): the same message each time, and the
+    /// NOOP is read as a command (the framing is back to CRLF lines).
     @Test(arguments: stuffedContents)
     func theChannelFramesContentWhereverTheReadsSplit(_ text: String) throws {
-        let stream = Array((text + ".\r\nNOOP\r\n").utf8)
-        let expected = Self.unstuffed(Array(text.utf8))
-        let runner = DialogueRunner()
-        for split in 1..<stream.count {
-            let messages = try runner.run(Dialogue("split at \(split)", Self.envelope + """
-
-                c: \(Self.escaped(stream[..<split]))
-                c: \(Self.escaped(stream[split...]))
-                S: 250 OK
-                S: 250 OK
-                """), byteAtATime: false)
-            #expect(messages.map(\.data) == [expected], "\(text.debugDescription) split at \(split)")
+        let client = Client()
+        let dialogue = Dialogue("content \(text.debugDescription)") {
+            Self.envelope(client)
+            client.send(bytes: Array((text + ".\r\nNOOP\r\n").utf8))
+            client.expect("250 OK")
+            client.expect("250 OK")
         }
-        try runner.check(Dialogue("one read, then a byte a read", Self.envelope + """
-
-            c: \(Self.escaped(stream[...]))
-            S: 250 OK
-            S: 250 OK
-            """))
+        try SMTPTestServer(configuration: .testing()).run(dialogue, delivering: [Self.delivery(Self.unstuffed(Array(text.utf8)))])
     }
 
     /// A message of several reads with long lines and dots at line starts
-    /// arrives intact, and the next message on the session too.
+    /// arrives intact, and the next message on the session too. A long
+    /// script: whole and a few random cuts.
     @Test func aMegabyteMessageArrivesIntact() throws {
         var stuffed: [UInt8] = []
         var expected: [UInt8] = []
@@ -151,22 +134,19 @@ import Testing
             expected += body + [13, 10]
             line += 1
         }
-        let messages = try DialogueRunner().run(Dialogue("a megabyte", Self.envelope + """
-
-            c: \(Self.escaped(stuffed[...])).\\r\\n
-            S: 250 OK
-            C: MAIL FROM:<a@b>
-            S: 250 OK
-            C: RCPT TO:<c@d>
-            S: 250 OK
-            C: DATA
-            S: 354 End data with <CR><LF>.<CR><LF>
-            C: second
-            C: .
-            S: 250 OK
-            """), byteAtATime: false)
-        #expect(messages.count == 2)
-        #expect(messages.first?.data == expected)
-        #expect(messages.last?.data == Array("second\r\n".utf8))
+        let client = Client()
+        let dialogue = Dialogue("a megabyte") {
+            Self.envelope(client)
+            client.send(bytes: stuffed + Array(".\r\n".utf8))
+            client.expect("250 OK")
+            client.command("MAIL FROM:<a@b>", "250 OK")
+            client.command("RCPT TO:<c@d>", "250 OK")
+            client.command("DATA", "354 End data with <CR><LF>.<CR><LF>")
+            client.send("second")
+            client.command(".", "250 OK")
+        }
+        try SMTPTestServer(configuration: .testing()).run(
+            dialogue, chunking: .only(.whole, .random(seed: 1), .random(seed: 2)),
+            delivering: [Self.delivery(expected), Self.delivery(Array("second\r\n".utf8))])
     }
 }

@@ -1,413 +1,163 @@
-import AsyncCore
+import ProtocolTesting
 import SMTP
 import Testing
 
 /// Cases beyond test_smtpd: RFC 5321 behaviour, the smtpd bugs this port
-/// fixes (W-9 … W-12, W-17, W-18), limits and time-outs.
+/// fixes (W-9 … W-12, W-17, W-18), limits and time-outs. The cases are
+/// transcripts in `Transcripts/rfc/`, one file per server configuration;
+/// those whose bytes are computed (long lines, size limits) are built in Swift.
 @Suite struct SMTPRFCTests {
-    static let runner = DialogueRunner()
+    static let smtpd = SMTPTestServer(configuration: .testing())
 
-    static let ehlo = """
-        C: EHLO client.test
-        S: 250-mx.test
-        S: 250-SIZE 33554432
-        S: 250-8BITMIME
-        S: 250-PIPELINING
-        S: 250 HELP
-        """
+    static let ehlo = ["SIZE 33554432", "8BITMIME", "PIPELINING", "HELP"]
 
-    static let envelope = ehlo + """
-
-        C: MAIL FROM:<a@example.com>
-        S: 250 OK
-        C: RCPT TO:<b@example.com>
-        S: 250 OK
-        C: DATA
-        S: 354 End data with <CR><LF>.<CR><LF>
-        """
-
-    static let replyCases: [Dialogue] = [
-        Dialogue("malformed addresses get 501, never a dropped connection (W-11)", ehlo + """
-
-            C: MAIL FROM:<
-            S: 501 Syntax: MAIL FROM: <address> [SP <mail-parameters>]
-            C: MAIL FROM:"
-            S: 501 Syntax: MAIL FROM: <address> [SP <mail-parameters>]
-            C: MAIL FROM:a@
-            S: 501 Syntax: MAIL FROM: <address> [SP <mail-parameters>]
-            C: MAIL FROM:@
-            S: 501 Syntax: MAIL FROM: <address> [SP <mail-parameters>]
-            C: MAIL FROM:<<a@b>>
-            S: 501 Syntax: MAIL FROM: <address> [SP <mail-parameters>]
-            C: MAIL FROM:<a@b
-            S: 501 Syntax: MAIL FROM: <address> [SP <mail-parameters>]
-            C: MAIL FROM:eggs@example>
-            S: 501 Syntax: MAIL FROM: <address> [SP <mail-parameters>]
-            C: MAIL FROM:Joe <a@b>
-            S: 501 Syntax: MAIL FROM: <address> [SP <mail-parameters>]
-            C: MAIL FROM:<a..b@c>
-            S: 501 Syntax: MAIL FROM: <address> [SP <mail-parameters>]
-            C: VRFY @@
-            S: 501 Syntax: VRFY <address>
-            C: VRFY "
-            S: 501 Syntax: VRFY <address>
-            C: VRFY <
-            S: 501 Syntax: VRFY <address>
-            C: VRFY [x]
-            S: 501 Syntax: VRFY <address>
-            C: NOOP
-            S: 250 OK
-            """),
-        Dialogue("bare SIZE is a syntax error, not a crash (W-12)", ehlo + """
-
-            C: MAIL FROM:<a@b> SIZE
-            S: 501 Syntax: MAIL FROM: <address> [SP <mail-parameters>]
-            C: MAIL FROM:<a@b> SIZE=
-            S: 501 Syntax: MAIL FROM: <address> [SP <mail-parameters>]
-            C: MAIL FROM:<a@b> SIZE=-1
-            S: 501 Syntax: MAIL FROM: <address> [SP <mail-parameters>]
-            C: MAIL FROM:<a@b> SIZE=99999999999999999999999999
-            S: 552 Error: message size exceeds fixed maximum message size
-            C: MAIL FROM:<a@b> SIZE=33554432
-            S: 250 OK
-            """),
-        Dialogue("parameters: BODY values, hyphenated keywords (RFC 5321), last one wins", ehlo + """
-
-            C: MAIL FROM:<a@b> BODY
-            S: 501 Error: BODY can only be one of 7BIT, 8BITMIME
-            C: MAIL FROM:<a@b> A-B=1
-            S: 555 MAIL FROM parameters not recognized or not implemented
-            C: MAIL FROM:<a@b> -A=1
-            S: 501 Syntax: MAIL FROM: <address> [SP <mail-parameters>]
-            C: MAIL FROM:<a@b>,c
-            S: 501 Syntax: MAIL FROM: <address> [SP <mail-parameters>]
-            C: MAIL FROM:<a@b> SIZE=1 SIZE=2 BODY=7bit
-            S: 250 OK
-            """),
-        Dialogue("SMTPUTF8 is a parameter only when enabled", ehlo + """
-
-            C: MAIL FROM:<a@b> SMTPUTF8
-            S: 555 MAIL FROM parameters not recognized or not implemented
-            """),
-        Dialogue("the null path is a reverse path only", ehlo + """
-
-            C: MAIL FROM:<>
-            S: 250 OK
-            C: RCPT TO:<>
-            S: 501 Syntax: RCPT TO: <address> [SP <mail-parameters>]
-            C: RCPT TO:<postmaster>
-            S: 250 OK
-            """),
-        Dialogue("invalid UTF-8 in a command gets 500 and the session goes on (W-12)", """
-            c: \\xff\\xfe\\r\\n
-            S: 500 Error: command line is not valid UTF-8
-            c: MAIL FROM:<\\xc3@b>\\r\\n
-            S: 500 Error: command line is not valid UTF-8
-            C: NOOP
-            S: 250 OK
-            """),
-        Dialogue("non-ASCII is not echoed without SMTPUTF8 (W-12)", """
-            C: \\xc3\\x89
-            S: 500 Error: command "?" not recognized
-            c: NOOP\\tX\\r\\n
-            S: 500 Error: command "NOOP\\tX" not recognized
-            C:  NOOP
-            S: 500 Error: command "" not recognized
-            """),
-        Dialogue("a bare LF or CR in a command line is refused, never a line end", """
-            c: NOOP\\nNOOP\\r\\n
-            S: 500 Error: bare <CR> or <LF> in command line
-            c: NOOP\\rRSET\\r\\n
-            S: 500 Error: bare <CR> or <LF> in command line
-            C: NOOP
-            S: 250 OK
-            """),
-        Dialogue("command line of 512 bytes is accepted, 513 refused", """
-            C: VRFY \(String(repeating: "a", count: 507))
-            S: 252 Cannot VRFY user, but will accept message and attempt delivery
-            C: VRFY \(String(repeating: "a", count: 508))
-            S: 500 Error: line too long
-            """),
-        Dialogue("RCPT is not given the MAIL allowance", ehlo + """
-
-            C: MAIL FROM:<a@b>
-            S: 250 OK
-            C: RCPT TO:<\(String(repeating: "a", count: 510))@b>
-            S: 500 Error: line too long
-            """),
-        Dialogue("QUIT in a pipeline: later commands are not answered", """
-            c: NOOP\\r\\nQUIT\\r\\nNOOP\\r\\n
-            S: 250 OK
-            S: 221 Bye
-            closed
-            """),
-        Dialogue("source routes are accepted and dropped", ehlo + """
-
-            C: MAIL FROM:<@relay.example,@other.example:a@b>
-            S: 250 OK
-            C: RCPT TO:<  c@[192.0.2.1]  >
-            S: 250 OK
-            """),
-        Dialogue("the session closes after QUIT even mid-transaction", envelope + """
-
-            C: .
-            S: 250 OK
-            C: MAIL FROM:<a@b>
-            S: 250 OK
-            C: QUIT
-            S: 221 Bye
-            closed
-            """),
-    ]
-
-    @Test(arguments: replyCases)
-    func replies(_ dialogue: Dialogue) throws {
-        try Self.runner.check(dialogue)
+    @Test func replies() throws {
+        try Self.smtpd.run(transcript("rfc/replies.txt").sessions, delivering: [])
     }
 
-    @Test func emptyMessage() throws {
-        // W-17: "." right after the 354 ends an empty message.
-        let messages = try Self.runner.check(Dialogue("empty message", Self.envelope + """
+    @Test func quitInAPipeline() throws {
+        try Self.smtpd.run(transcript("rfc/quit-in-pipeline.txt").sessions, delivering: [])
+    }
 
-            C: .
-            S: 250 OK
-            """))
-        #expect(messages.map(\.data) == [[]])
+    /// What `rfc/data.txt` delivers, session by session.
+    static let contentDeliveries: [Delivery] = {
+        func message(from: String = "a@example.com", to recipients: [String] = ["b@example.com"], _ data: String) -> Delivery {
+            Delivery(helo: "client.test", from: from, to: recipients, data: data.utf8)
+        }
+        return [
+            // an empty message (W-17)
+            message(""),
+            // QUIT in the middle of a transaction: the message before it
+            message(""),
+            // pipelining
+            message(from: "a@b", to: ["c@d", "e@f"], "Subject: one\r\n\r\nbody\r\n"),
+            message(from: "g@h", to: ["i@j"], "two\r\n"),
+            // smuggling: every sequence but CRLF.CRLF stays in the content
+            message("one\n.\nMAIL FROM:<evil@x>\ntwo\r.\rRCPT TO:<evil@y>\rthree\n.\r\nDATA\r\nfour\r\n\nQUIT\r\n"),
+            // transparency
+            message("a\r\n.\r\n..\r\nx.\r\n \r\n\r\n"),
+            // the null sender
+            message(from: "", to: ["c@d"], ""),
+            // and nothing from the client that left mid-DATA
+        ]
+    }()
+
+    @Test func messageContent() throws {
+        try Self.smtpd.run(transcript("rfc/data.txt").sessions, delivering: Self.contentDeliveries)
+    }
+
+    @Test func idleTimeouts() throws {
+        try Self.smtpd.run(transcript("rfc/timeouts.txt").sessions, delivering: [])
+    }
+
+    @Test func recipientLimit() throws {
+        let limited = SMTPTestServer(configuration: .testing { $0.maxRecipients = 2 })
+        try limited.run(transcript("rfc/recipient-limit-2.txt").sessions, delivering: [])
+    }
+
+    @Test func errorBudget() throws {
+        let strict = SMTPTestServer(configuration: .testing { $0.maxErrors = 3 })
+        try strict.run(transcript("rfc/error-budget-3.txt").sessions, delivering: [])
+    }
+
+    @Test func handlerReplies() throws {
+        // The handler is handed both messages; its refusals are the replies.
+        var server = Self.smtpd
+        server.reply = { message in
+            message.recipients.contains("full@b") ? SMTPReply(452, "Error: mailbox full") : SMTPReply(554, "Error: no\r\nthanks")
+        }
+        try server.run(transcript("rfc/handler-replies.txt").sessions, delivering: [
+            Delivery(helo: "client.test", from: "a@b", to: ["full@b"], data: []),
+            Delivery(helo: "client.test", from: "a@b", to: ["other@b"], data: []),
+        ])
+    }
+
+    @Test func decodeDataRefusesInvalidUTF8Bodies() throws {
+        let decoding = SMTPTestServer(configuration: .testing { $0.decodeData = true })
+        try decoding.run(transcript("rfc/decode-data-invalid-utf8.txt").sessions, delivering: [])
+    }
+
+    // MARK: Computed bytes
+
+    @Test func commandLinesOf512BytesAreAcceptedAnd513Refused() throws {
+        let client = Client()
+        try Self.smtpd.run(Dialogue("command line of 512 bytes is accepted, 513 refused") {
+            client.expectGreeting()
+            client.command(
+                "VRFY \(String(repeating: "a", count: 507))", "252 Cannot VRFY user, but will accept message and attempt delivery")
+            client.command("VRFY \(String(repeating: "a", count: 508))", "500 Error: line too long")
+        }, delivering: [])
+    }
+
+    @Test func rcptIsNotGivenTheMAILAllowance() throws {
+        let client = Client()
+        try Self.smtpd.run(Dialogue("RCPT is not given the MAIL allowance") {
+            client.expectGreeting()
+            client.ehlo("client.test", extensions: Self.ehlo)
+            client.command("MAIL FROM:<a@b>", "250 OK")
+            client.command("RCPT TO:<\(String(repeating: "a", count: 510))@b>", "500 Error: line too long")
+        }, delivering: [])
+    }
+
+    static let limit32 = SMTPTestServer(configuration: .testing { $0.maxMessageSize = 32 })
+
+    /// EHLO, MAIL, RCPT and DATA against a server with a size limit of 32.
+    static func envelope32(_ client: Client) -> [DialogueStep] {
+        [client.expectGreeting()]
+            + client.ehlo("client.test", extensions: ["SIZE 32", "8BITMIME", "PIPELINING", "HELP"])
+            + client.command("MAIL FROM:<a@b>", "250 OK")
+            + client.command("RCPT TO:<c@d>", "250 OK")
+            + client.command("DATA", "354 End data with <CR><LF>.<CR><LF>")
     }
 
     @Test func oversizedMessageLeavesAUsableSession() throws {
         // W-9: after 552 the session is in command state with no envelope.
-        let runner = DialogueRunner(configuration: .testing { $0.maxMessageSize = 32 })
-        let messages = try runner.check(Dialogue("552 then a usable session", """
-            C: HELO client.test
-            S: 250 mx.test
-            C: MAIL FROM:<a@b>
-            S: 250 OK
-            C: RCPT TO:<c@d>
-            S: 250 OK
-            C: DATA
-            S: 354 End data with <CR><LF>.<CR><LF>
-            C: \(String(repeating: "x", count: 40))
-            C: .
-            S: 552 Error: Too much mail data
-            C: RCPT TO:<c@d>
-            S: 503 Error: need MAIL command
-            C: MAIL FROM:<a@b>
-            S: 250 OK
-            C: RCPT TO:<c@d>
-            S: 250 OK
-            C: DATA
-            S: 354 End data with <CR><LF>.<CR><LF>
-            C: \(String(repeating: "y", count: 32))
-            C: .
-            S: 250 OK
-            """))
-        #expect(messages.map(\.data) == [Array((String(repeating: "y", count: 32) + "\r\n").utf8)])
+        let client = Client()
+        let fits = String(repeating: "y", count: 32)
+        try Self.limit32.run(Dialogue("552 then a usable session") {
+            Self.envelope32(client)
+            client.send(String(repeating: "x", count: 40))
+            client.command(".", "552 Error: Too much mail data")
+            client.command("RCPT TO:<c@d>", "503 Error: need MAIL command")
+            client.command("MAIL FROM:<a@b>", "250 OK")
+            client.command("RCPT TO:<c@d>", "250 OK")
+            client.command("DATA", "354 End data with <CR><LF>.<CR><LF>")
+            client.send(fits)
+            client.command(".", "250 OK")
+        }, delivering: [Delivery(helo: "client.test", from: "a@b", to: ["c@d"], data: (fits + "\r\n").utf8)])
     }
 
-    @Test func sizeLimitCountsLikeSmtpd() throws {
-        // Exactly the limit fits; 33 bytes, or two 15-byte lines plus their CRLF, do not.
-        let runner = DialogueRunner(configuration: .testing { $0.maxMessageSize = 32 })
-        for (body, accepted) in [(String(repeating: "x", count: 32), true), (String(repeating: "x", count: 33), false),
-                                 (String(repeating: "x", count: 15) + "\\r\\n" + String(repeating: "x", count: 15), true),
-                                 (String(repeating: "x", count: 16) + "\\r\\n" + String(repeating: "x", count: 15), false)] {
-            let messages = try runner.check(Dialogue("size limit", Self.envelope.replacing("250-SIZE 33554432", with: "250-SIZE 32") + """
-
-                C: \(body)
-                C: .
-                S: \(accepted ? "250 OK" : "552 Error: Too much mail data")
-                """))
-            #expect(messages.count == (accepted ? 1 : 0))
-        }
-    }
-
-    @Test func pipelinedTransaction() throws {
-        // PIPELINING: the whole transaction in one write, replies in order.
-        let messages = try Self.runner.check(Dialogue("pipelining", Self.ehlo + """
-
-            c: MAIL FROM:<a@b>\\r\\nRCPT TO:<c@d>\\r\\nRCPT TO:<e@f>\\r\\nDATA\\r\\n
-            S: 250 OK
-            S: 250 OK
-            S: 250 OK
-            S: 354 End data with <CR><LF>.<CR><LF>
-            c: Subject: one\\r\\n\\r\\nbody\\r\\n.\\r\\nMAIL FROM:<g@h>\\r\\nRCPT TO:<i@j>\\r\\nDATA\\r\\n
-            S: 250 OK
-            S: 250 OK
-            S: 250 OK
-            S: 354 End data with <CR><LF>.<CR><LF>
-            c: two\\r\\n.\\r\\nQUIT\\r\\n
-            S: 250 OK
-            S: 221 Bye
-            closed
-            """))
-        #expect(messages.map(\.summary) == [
-            .init(mailFrom: "a@b", recipients: ["c@d", "e@f"], data: "Subject: one\r\n\r\nbody\r\n"),
-            .init(mailFrom: "g@h", recipients: ["i@j"], data: "two\r\n"),
-        ])
-    }
-
-    @Test func smugglingAttemptsStayInTheBody() throws {
-        // Only CRLF.CRLF ends DATA: \n.\n, \r.\r, \n.\r\n and \r\n.\n do not.
-        let messages = try Self.runner.check(Dialogue("smuggling", Self.envelope + """
-
-            c: one\\n.\\nMAIL FROM:<evil@x>\\n
-            c: two\\r.\\rRCPT TO:<evil@y>\\r
-            c: three\\n.\\r\\nDATA\\r\\n
-            c: four\\r\\n.\\nQUIT\\r\\n
-            c: .\\r\\n
-            S: 250 OK
-            """))
-        #expect(messages.count == 1)
-        #expect(messages.first?.data == Array("one\n.\nMAIL FROM:<evil@x>\ntwo\r.\rRCPT TO:<evil@y>\rthree\n.\r\nDATA\r\nfour\r\n\nQUIT\r\n".utf8))
-    }
-
-    @Test func dotUnstuffing() throws {
-        // RFC 5321 4.5.2: one leading dot is removed from each line.
-        let messages = try Self.runner.check(Dialogue("transparency", Self.envelope + """
-
-            c: .a\\r\\n..\\r\\n...\\r\\nx.\\r\\n. \\r\\n\\r\\n.\\r\\n
-            S: 250 OK
-            """))
-        #expect(messages.first?.data == Array("a\r\n.\r\n..\r\nx.\r\n \r\n\r\n".utf8))
+    @Test(arguments: [
+        (String(repeating: "x", count: 32), true),
+        (String(repeating: "x", count: 33), false),
+        (String(repeating: "x", count: 15) + "\r\n" + String(repeating: "x", count: 15), true),
+        (String(repeating: "x", count: 16) + "\r\n" + String(repeating: "x", count: 15), false),
+    ])
+    func sizeLimitCountsLikeSmtpd(content: String, fits: Bool) throws {
+        // Exactly the limit fits; 33 bytes, or two lines of 16 and 15 bytes and their CRLF, do not.
+        let client = Client()
+        try Self.limit32.run(Dialogue("size limit, \(content.utf8.count) bytes") {
+            Self.envelope32(client)
+            client.send(content)
+            client.command(".", fits ? "250 OK" : "552 Error: Too much mail data")
+        }, delivering: fits ? [Delivery(helo: "client.test", from: "a@b", to: ["c@d"], data: (content + "\r\n").utf8)] : [])
     }
 
     @Test func longDataLinesAreKept() throws {
-        // DATA lines have no length limit but the message size.
+        // DATA lines have no length limit but the message size. A long
+        // script: whole and a few random cuts.
+        let client = Client()
         let line = String(repeating: "z", count: 100_000)
-        let messages = try DialogueRunner().run(Dialogue("long line", Self.envelope + """
-
-            C: \(line)
-            C: .
-            S: 250 OK
-            """), byteAtATime: false)
-        #expect(messages.first?.data.count == 100_002)
-    }
-
-    @Test func recipientLimit() throws {
-        let runner = DialogueRunner(configuration: .testing { $0.maxRecipients = 2 })
-        try runner.check(Dialogue("recipient limit", """
-            C: HELO client.test
-            S: 250 mx.test
-            C: MAIL FROM:<a@b>
-            S: 250 OK
-            C: RCPT TO:<one@b>
-            S: 250 OK
-            C: RCPT TO:<two@b>
-            S: 250 OK
-            C: RCPT TO:<three@b>
-            S: 452 Error: too many recipients
-            """))
-    }
-
-    @Test func errorBudget() throws {
-        let runner = DialogueRunner(configuration: .testing { $0.maxErrors = 3 })
-        try runner.check(Dialogue("too many errors", """
-            C: BOGUS
-            S: 500 Error: command "BOGUS" not recognized
-            C: NOOP x
-            S: 501 Syntax: NOOP
-            C: NOOP
-            S: 250 OK
-            C: MAIL FROM:<a@b>
-            S: 503 Error: send HELO first
-            C: BOGUS
-            S: 421 mx.test Error: too many bad commands
-            closed
-            """))
-    }
-
-    @Test func idleTimeout() throws {
-        try Self.runner.check(Dialogue("command timeout", """
-            C: HELO client.test
-            S: 250 mx.test
-            wait: 299
-            C: NOOP
-            S: 250 OK
-            wait: 300
-            S: 421 mx.test Error: timeout exceeded
-            closed
-            """))
-    }
-
-    @Test func idleTimeoutInData() throws {
-        let messages = try Self.runner.check(Dialogue("timeout in DATA", Self.envelope + """
-
-            C: half a message
-            wait: 300
-            S: 421 mx.test Error: timeout exceeded
-            closed
-            """))
-        #expect(messages.isEmpty)
-    }
-
-    @Test func disconnectMidDataStoresNothing() throws {
-        let messages = try Self.runner.check(Dialogue("disconnect mid-DATA", Self.envelope + """
-
-            c: Subject: never\\r\\n\\r\\nhalf a line
-            disconnect
-            """))
-        #expect(messages.isEmpty)
-    }
-
-    @Test func handlerReplies() throws {
-        // A handler may refuse: its reply goes to the client; the session goes on.
-        var runner = DialogueRunner()
-        runner.reply = { message in
-            message.recipients.contains("full@b") ? SMTPReply(452, "Error: mailbox full") : SMTPReply(554, "Error: no\r\nthanks")
-        }
-        try runner.check(Dialogue("handler replies", """
-            C: HELO client.test
-            S: 250 mx.test
-            C: MAIL FROM:<a@b>
-            S: 250 OK
-            C: RCPT TO:<full@b>
-            S: 250 OK
-            C: DATA
-            S: 354 End data with <CR><LF>.<CR><LF>
-            C: .
-            S: 452 Error: mailbox full
-            C: MAIL FROM:<a@b>
-            S: 250 OK
-            C: RCPT TO:<other@b>
-            S: 250 OK
-            C: DATA
-            S: 354 End data with <CR><LF>.<CR><LF>
-            C: .
-            S: 554 Error: no thanks
-            """))
-    }
-
-    @Test func decodeDataRefusesInvalidUTF8Bodies() throws {
-        let runner = DialogueRunner(configuration: .testing { $0.decodeData = true })
-        let messages = try runner.check(Dialogue("decode data", """
-            C: HELO client.test
-            S: 250 mx.test
-            C: MAIL FROM:<a@b>
-            S: 250 OK
-            C: RCPT TO:<c@d>
-            S: 250 OK
-            C: DATA
-            S: 354 End data with <CR><LF>.<CR><LF>
-            C: h\\xc3llo
-            C: .
-            S: 554 Error: message data is not valid UTF-8
-            """))
-        #expect(messages.isEmpty)
-    }
-
-    @Test func nullSenderIsEmpty() throws {
-        let messages = try Self.runner.check(Dialogue("bounce", """
-            C: HELO client.test
-            S: 250 mx.test
-            C: MAIL FROM:<>
-            S: 250 OK
-            C: RCPT TO:<c@d>
-            S: 250 OK
-            C: DATA
-            S: 354 End data with <CR><LF>.<CR><LF>
-            C: .
-            S: 250 OK
-            """))
-        #expect(messages.map(\.mailFrom) == [""])
+        try Self.smtpd.run(Dialogue("long line") {
+            client.expectGreeting()
+            client.ehlo("client.test", extensions: Self.ehlo)
+            client.command("MAIL FROM:<a@example.com>", "250 OK")
+            client.command("RCPT TO:<b@example.com>", "250 OK")
+            client.command("DATA", "354 End data with <CR><LF>.<CR><LF>")
+            client.send(line)
+            client.command(".", "250 OK")
+        }, chunking: .only(.whole, .random(seed: 1), .random(seed: 2), .random(seed: 3)), delivering: [
+            Delivery(helo: "client.test", from: "a@example.com", to: ["b@example.com"], data: (line + "\r\n").utf8),
+        ])
     }
 }
