@@ -39,6 +39,9 @@ let package = Package(
         // target only so that it is built next to the test bundle.
         .executableTarget(name: "emfile-probe", dependencies: ["AsyncCore"], path: "Tests/Probes/emfile-probe"),
 
+        // Runs the scripted-peer binary for the test targets that check transcripts with it.
+        .target(name: "ScriptedPeerSupport", path: "Tests/ScriptedPeerSupport"),
+
         .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore", "emfile-probe"]),
         .testTarget(name: "AsyncChatTests", dependencies: ["AsyncChat"]),
         .testTarget(
@@ -49,12 +52,12 @@ let package = Package(
         .testTarget(name: "EchoTests", dependencies: ["Echo", "AsyncCore", "ProtocolTesting"], exclude: ["Transcripts"]),
         .testTarget(
             name: "ChatTests",
-            dependencies: ["Chat", "ProtocolTesting", "scripted-peer"],
+            dependencies: ["Chat", "ProtocolTesting", "ScriptedPeerSupport", "scripted-peer"],
             exclude: ["Transcripts"]
         ),
         .testTarget(
             name: "SMTPTests",
-            dependencies: ["SMTP", "AsyncChat", "AsyncCore", "ProtocolTesting", "scripted-peer"],
+            dependencies: ["SMTP", "AsyncCore", "ProtocolTesting", "ScriptedPeerSupport", "scripted-peer"],
             exclude: ["Transcripts"]
         ),
         .testTarget(name: "ExampleTests", dependencies: ["AsyncCore", "echo-server", "echo-client", "http-client", "smtp-server"]),

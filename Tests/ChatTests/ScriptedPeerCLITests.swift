@@ -1,4 +1,5 @@
 import Foundation
+import ScriptedPeerSupport
 import Testing
 
 /// The `scripted-peer` command against a chat server listening on TCP.

@@ -1,4 +1,5 @@
 import Foundation
+import ScriptedPeerSupport
 import Testing
 
 /// The `scripted-peer` command with the SMTP transcripts against an SMTP

@@ -1,26 +1,27 @@
 import Foundation
 
-/// Runs the `scripted-peer` executable built next to the test bundle.
-enum ScriptedPeerProcess {
-    struct Outcome {
-        let status: Int32
-        let output: String
-        let errors: String
+/// Runs the `scripted-peer` executable built next to the test bundle; shared
+/// by the test targets whose transcripts double as black-box checks.
+public enum ScriptedPeerProcess {
+    public struct Outcome: Sendable {
+        public let status: Int32
+        public let output: String
+        public let errors: String
     }
 
-    struct TimedOut: Error, CustomStringConvertible {
-        let arguments: [String]
-        var description: String { "scripted-peer \(arguments.joined(separator: " ")) did not exit in time" }
+    public struct TimedOut: Error, CustomStringConvertible {
+        public let arguments: [String]
+        public var description: String { "scripted-peer \(arguments.joined(separator: " ")) did not exit in time" }
     }
 
     /// The binary lives in the build directory, beside the test executable
     /// (`/proc/self/exe`), because the test target depends on it.
-    static var executable: URL {
+    public static var executable: URL {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("scripted-peer")
     }
 
-    static func run(_ arguments: [String], deadline: DispatchTimeInterval = .seconds(60)) throws -> Outcome {
+    public static func run(_ arguments: [String], deadline: DispatchTimeInterval = .seconds(60)) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
