@@ -36,6 +36,8 @@ let package = Package(
         // A child process for AcceptExhaustionTests; a dependency of the test
         // target only so that it is built next to the test bundle.
         .executableTarget(name: "emfile-probe", dependencies: ["AsyncCore"], path: "Tests/Probes/emfile-probe"),
+        // The servers FaultTests run as child processes, built the same way.
+        .executableTarget(name: "fault-probe", dependencies: ["AsyncCore", "AsyncChat", "Echo", "SMTP"], path: "Tests/Probes/fault-probe"),
 
         .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore", "emfile-probe"]),
         .testTarget(name: "AsyncChatTests", dependencies: ["AsyncChat"]),
@@ -51,6 +53,7 @@ let package = Package(
             exclude: ["Transcripts"]
         ),
         .testTarget(name: "SMTPTests", dependencies: ["SMTP", "AsyncChat", "AsyncCore"]),
+        .testTarget(name: "FaultTests", dependencies: ["AsyncCore", "fault-probe"]),
         .testTarget(name: "ExampleTests", dependencies: ["AsyncCore", "echo-server", "http-client"]),
     ]
 )
