@@ -152,6 +152,17 @@ final class ProbeProcess {
         return ResidentMemory(current: kibibytes("VmRSS") << 10, peak: kibibytes("VmHWM") << 10)
     }
 
+    /// The signals pending for it, thread-directed or process-wide (`SigPnd`
+    /// and `ShdPnd`), as a bit mask with bit `n - 1` for signal `n`.
+    func pendingSignals() throws -> UInt64 {
+        let status = try readProcFile("status")
+        var mask: UInt64 = 0
+        for line in status.split(separator: "\n") where line.hasPrefix("SigPnd:") || line.hasPrefix("ShdPnd:") {
+            mask |= line.split(separator: "\t").last.flatMap { UInt64($0, radix: 16) } ?? 0
+        }
+        return mask
+    }
+
     /// How many descriptors it holds open.
     func openDescriptorCount() throws -> Int {
         guard let directory = opendir("/proc/\(pid)/fd") else { throw SystemError(.open, errno: errno) }
