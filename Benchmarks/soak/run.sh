@@ -68,6 +68,8 @@ ended=$(date +%s.%N)
 # Let the server finish what the last sessions sent, then read its peak.
 sleep 2
 peak=$(awk '/^VmHWM/ {print $2}' "/proc/$server/status")
+# utime + stime (proc(5) fields 14 and 15), in clock ticks.
+cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.1f", ($12 + $13) / hz }' "/proc/$server/stat")
 alive=yes
 kill -0 "$server" 2>/dev/null || alive=no
 kill -TERM "$server"
@@ -82,5 +84,5 @@ echo "server: alive until the end: $alive; peak RSS $((peak / 1024)) MiB ($peak 
     "descriptors max $(awk -F'fds=' '{print $2}' "$work/samples.log" | sort -n | tail -1)"
 echo "server: $stored messages stored in $(awk -v a="$started" -v b="$ended" 'BEGIN { printf "%.0f", b - a }') s:" \
     "$(awk -v n="$stored" -v a="$started" -v b="$ended" 'BEGIN { printf "%.1f", n / (b - a) }') messages/s;" \
-    "$(grep -c . "$work/server.err" || true) lines on its standard error"
+    "$cpu s of CPU; $(grep -c . "$work/server.err" || true) lines on its standard error"
 "$python" "$here/verify.py" "$work/Maildir" "$work/outcomes.log"
