@@ -49,7 +49,7 @@ extension Faults {
             #expect(try good.expectReply(to: "with 10,000 others\n", "with 10,000 others\n"))
             let loaded = try probe.memory()
             let perConnection = (loaded.current - before.current) / Self.clientCount
-            #expect(perConnection < Self.memoryPerConnection, "\(perConnection) bytes of resident memory per connection")
+            expectResidentGrowth(perConnection, below: Self.memoryPerConnection, "per connection")
 
             // Every client is still served, in a second round with all open.
             for index in stride(from: 0, to: Self.clientCount, by: 97) {

@@ -1,48 +1,6 @@
 import AsyncCore
 import Glibc
 
-/// What a probe's `stats` command reports: the state of its loop, read on
-/// the loop's own thread.
-struct ProbeStats: CustomStringConvertible {
-    /// Open dispatchers: the listener, the control channel and the clients.
-    var dispatchers = 0
-    /// Clients whose reading is held back because their output is full.
-    var held = 0
-    /// Bytes queued for clients, not yet sent.
-    var queued = 0
-    /// Messages the SMTP probe accepted.
-    var delivered = 0
-    /// Calls of the SIGUSR1 callback.
-    var signals = 0
-
-    init(line: String) {
-        for field in line.split(separator: " ").dropFirst() {
-            let parts = field.split(separator: "=")
-            guard parts.count == 2, let value = Int(parts[1]) else { continue }
-            switch parts[0] {
-            case "dispatchers": dispatchers = value
-            case "held": held = value
-            case "queued": queued = value
-            case "delivered": delivered = value
-            case "signals": signals = value
-            default: break
-            }
-        }
-    }
-
-    var description: String {
-        "dispatchers=\(dispatchers) held=\(held) queued=\(queued) delivered=\(delivered) signals=\(signals)"
-    }
-}
-
-/// The resident memory of a process, from `/proc/PID/status`.
-struct ResidentMemory {
-    /// `VmRSS`: resident now, in bytes.
-    var current: Int
-    /// `VmHWM`: the most ever resident, in bytes.
-    var peak: Int
-}
-
 /// A `fault-probe` server in a child process: its port, its control channel
 /// (commands on its standard input), its output lines, and what `/proc`
 /// says about it. Every wait has a deadline. The child ends when this
@@ -96,7 +54,7 @@ final class ProbeProcess {
         guard status == 0 else {
             controlOurs.close()
             outputOurs.close()
-            throw SystemError(.write, errno: status)
+            throw FaultError("cannot start \(path): \(SystemError.message(for: status))")
         }
         pid = child
         control = controlOurs
@@ -174,17 +132,6 @@ final class ProbeProcess {
         return count
     }
 
-    /// User plus system CPU time used so far.
-    func cpuTime() throws -> Duration {
-        let text = try readProcFile("stat")
-        // After the parenthesised command name, utime and stime are the
-        // 12th and 13th fields (proc(5) fields 14 and 15).
-        guard let close = text.lastIndex(of: ")") else { return .zero }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count > 12, let user = Int64(fields[11]), let system = Int64(fields[12]) else { return .zero }
-        return .milliseconds((user + system) * 1000 / Int64(sysconf(Int32(_SC_CLK_TCK))))
-    }
-
     /// Sends `signal` to the child.
     func send(signal: Int32) {
         _ = Glibc.kill(pid, signal)
@@ -255,14 +202,4 @@ final class ProbeProcess {
         guard count > 0 else { throw SystemError(.read, errno: errno) }
         return String(decoding: bytes[0..<count], as: UTF8.self)
     }
-}
-
-/// The path of an executable SwiftPM built next to the test bundle.
-func builtExecutable(_ name: String) -> String {
-    var path = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-    let length = readlink("/proc/self/exe", &path, path.count - 1)
-    guard length > 0 else { return name }
-    let bundle = String(decoding: path[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    guard let slash = bundle.lastIndex(of: "/") else { return name }
-    return String(bundle[..<slash]) + "/" + name
 }

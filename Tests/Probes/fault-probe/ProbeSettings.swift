@@ -30,7 +30,11 @@ struct ProbeSettings {
         case let other: throw ProbeUsageError("unknown server \(other ?? "(none)")")
         }
         while let flag = rest.popFirst() {
-            guard let value = flag == "--signals" ? "" : rest.popFirst() else { throw ProbeUsageError("\(flag) needs a value") }
+            if flag == "--signals" {
+                countsSignals = true
+                continue
+            }
+            guard let value = rest.popFirst() else { throw ProbeUsageError("\(flag) needs a value") }
             switch flag {
             case "--mode":
                 guard case .echo = server, let mode = EchoMode(rawValue: value) else { throw ProbeUsageError("bad --mode \(value)") }
@@ -43,8 +47,6 @@ struct ProbeSettings {
                 } else {
                     throw ProbeUsageError("bad --nofile \(value)")
                 }
-            case "--signals":
-                countsSignals = true
             case "--size":
                 guard let size = Int(value), size >= 0 else { throw ProbeUsageError("bad --size \(value)") }
                 maxMessageSize = size == 0 ? nil : size
@@ -53,9 +55,4 @@ struct ProbeSettings {
             }
         }
     }
-}
-
-struct ProbeUsageError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
