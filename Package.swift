@@ -38,6 +38,8 @@ let package = Package(
         // A child process for AcceptExhaustionTests; a dependency of the test
         // target only so that it is built next to the test bundle.
         .executableTarget(name: "emfile-probe", dependencies: ["AsyncCore"], path: "Tests/Probes/emfile-probe"),
+        // The servers FaultTests run as child processes, built the same way.
+        .executableTarget(name: "fault-probe", dependencies: ["AsyncCore", "AsyncChat", "Echo", "SMTP"], path: "Tests/Probes/fault-probe"),
 
         // Runs the scripted-peer binary for the test targets that check transcripts with it.
         .target(name: "ScriptedPeerSupport", path: "Tests/ScriptedPeerSupport"),
@@ -60,6 +62,7 @@ let package = Package(
             dependencies: ["SMTP", "AsyncCore", "ProtocolTesting", "ScriptedPeerSupport", "scripted-peer"],
             exclude: ["Transcripts"]
         ),
+        .testTarget(name: "FaultTests", dependencies: ["AsyncCore", "fault-probe"]),
         .testTarget(name: "ExampleTests", dependencies: ["AsyncCore", "echo-server", "echo-client", "http-client", "smtp-server"]),
     ]
 )

@@ -146,4 +146,65 @@ struct ClosedDispatcherTests {
         }
         #expect(reuses > 0, "no attempt reused the freed descriptor")
     }
+
+    /// A handler that closes its own dispatcher and connects it again in the
+    /// same hook: the new socket gets a new registration, so the write event
+    /// the old socket was reported with in this pass never reaches the
+    /// connection in progress (as a write before its connect, or as its connect).
+    @Test(arguments: PollerBackend.allCases)
+    func aDispatcherReconnectedInItsReadHookGetsNoStaleEventOfItsOldSocket(backend: PollerBackend) throws {
+        let loop = try EventLoop(backend: backend)
+        defer { loop.closeAll() }
+        let listener = try Socket.make()
+        defer { listener.close() }
+        try listener.bind(to: .ipv4(host: "127.0.0.1", port: 0))
+        try listener.listen(backlog: 4)
+        let (mine, theirs) = try Socket.pair()
+        defer { theirs.close() }
+        // Readable and writable, so read and write are both due in the first pass.
+        try writeAll(theirs.descriptor, Array("go".utf8))
+        let dispatcher = try HookRecorder(socket: mine, loop: loop)
+        let target = try listener.localAddress()
+        dispatcher.onRead = { me in
+            me.onRead = { _ = try $0.recv(64) }
+            me.close()
+            try me.connect(to: target)
+        }
+        dispatcher.onWrite = { _ in }
+        dispatcher.onConnect = { $0.isWritable = false }
+
+        try loop.runPass(timeout: .zero)
+        #expect(dispatcher.hooks == ["read"])
+        try loop.run(until: { dispatcher.hooks.contains("connect") })
+        #expect(Array(dispatcher.hooks.prefix(2)) == ["read", "connect"])
+        #expect(dispatcher.errors.isEmpty)
+    }
+
+    /// Handlers that close their own dispatcher do not end the pass: every
+    /// other dispatcher ready in it is still served, in that same pass.
+    @Test(arguments: PollerBackend.allCases)
+    func dispatchersThatCloseThemselvesMidPassLeaveTheOthersServedInThatPass(backend: PollerBackend) throws {
+        let loop = try EventLoop(backend: backend)
+        defer { loop.closeAll() }
+        var peers: [Socket] = []
+        defer { peers.forEach { $0.close() } }
+        var dispatchers: [HookRecorder] = []
+        for index in 0..<6 {
+            let (mine, theirs) = try Socket.pair()
+            peers.append(theirs)
+            let dispatcher = try HookRecorder(socket: mine, loop: loop)
+            dispatcher.isWritable = false
+            // Every other one closes itself when it reads.
+            dispatcher.onRead = index % 2 == 0 ? { me in me.close() } : { me in _ = try me.recv(64) }
+            dispatchers.append(dispatcher)
+        }
+        // Registered in the first pass; all made readable before the second.
+        try loop.runPass(timeout: .zero)
+        for peer in peers { try writeAll(peer.descriptor, [1]) }
+
+        try loop.runPass(timeout: .seconds(5))
+        #expect(dispatchers.map(\.hooks) == Array(repeating: ["read"], count: 6))
+        #expect(dispatchers.enumerated().allSatisfy { $0.element.isOpen == ($0.offset % 2 == 1) })
+        #expect(loop.dispatchers.count == 3)
+    }
 }

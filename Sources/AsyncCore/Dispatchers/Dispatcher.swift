@@ -489,22 +489,27 @@ open class Dispatcher: CustomStringConvertible {
             invoke { try $0.handleAccept() }
             return
         }
+        // The events belong to this registration: a hook that closes the
+        // dispatcher and gives it a new socket (reconnects) must not get the
+        // rest of the old socket's events.
+        let registration = token
+        var isSameSocket: Bool { isOpen && token == registration }
         if connecting {
             finishConnect(events)
-            guard isOpen, connected else { return }
+            guard isSameSocket, connected else { return }
         }
         let interest = registeredInterest
         if interest.contains(.read), !events.isDisjoint(with: [.read, .hangup, .error, .readHangup]) {
             invoke { try $0.handleRead() }
         }
-        if isOpen, interest.contains(.write),
+        if isSameSocket, interest.contains(.write),
            events.contains(.write) || (!interest.contains(.read) && !events.isDisjoint(with: [.hangup, .error])) {
             invoke { try $0.handleWrite() }
         }
-        if isOpen, events.contains(.priority) {
+        if isSameSocket, events.contains(.priority) {
             invoke { try $0.handleExpt() }
         }
-        if isOpen, events.contains(.error) {
+        if isSameSocket, events.contains(.error) {
             let pending = usesFileIO ? EPIPE : ((try? requireSocket(.getsockopt).pendingError()) ?? 0)
             if pending != 0 { route(SystemError(.recv, errno: pending)) }
             loop.settle()

@@ -14,9 +14,14 @@ enum SignalRelay {
             precondition(signal > 0 && signal < 64, "signal number out of range: \(signal)")
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { number in
+                // The interrupted code may be between a failed call and its
+                // read of errno; a failed write here (no loop left: fd -1)
+                // must not change what it reads.
+                let interruptedErrno = Glibc.errno
                 SignalRelay.pending.bitwiseOr(UInt64(1) << UInt64(number), ordering: .relaxed)
                 var one: UInt64 = 1
                 _ = Glibc.write(SignalRelay.wakeDescriptor.load(ordering: .relaxed), &one, 8)
+                Glibc.errno = interruptedErrno
             }
             action.sa_flags = SA_RESTART
             sigemptyset(&action.sa_mask)

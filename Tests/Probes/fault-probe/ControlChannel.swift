@@ -1,0 +1,50 @@
+import AsyncCore
+import Glibc
+
+/// Standard input of the probe, read on the server's own loop: each line is a
+/// command from the test, answered on standard output. The answer comes
+/// only when the loop gets round to it, so a stuck loop shows as a missed
+/// deadline in the test. End of input (the test went away) stops the probe.
+///
+///     stats  ->  stats dispatchers=D held=H queued=Q delivered=M signals=S
+final class ControlChannel: FileDispatcher {
+    private var pending: [UInt8] = []
+    private let report: () -> String
+
+    init(loop: EventLoop, report: @escaping () -> String) throws(SystemError) {
+        self.report = report
+        try super.init(fileDescriptor: 0, loop: loop)
+    }
+
+    override func writable() -> Bool { false }
+
+    override func handleRead() throws {
+        pending += try recv(4096)
+        while let newline = pending.firstIndex(of: 10) {
+            let command = String(decoding: pending[..<newline], as: UTF8.self)
+            pending.removeSubrange(...newline)
+            say(command == "stats" ? report() : "error: unknown command \(command)")
+        }
+    }
+
+    override func handleClose() {
+        close()
+        loop.handle.stop()
+    }
+}
+
+/// Writes one line to standard output, unbuffered.
+func say(_ line: String) {
+    var text = line + "\n"
+    text.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(1, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            offset += written
+        }
+    }
+}
