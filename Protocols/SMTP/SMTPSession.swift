@@ -77,7 +77,7 @@ public struct SMTPSession: Sendable {
     public init(configuration: SMTPConfiguration, peer: SocketAddress) {
         self.configuration = configuration
         self.peer = peer
-        lineCapacity = configuration.extendedMailLength + 1
+        lineCapacity = min(configuration.extendedMailLength, .max - 1) + 1
     }
 
     /// The 220 greeting to send first.
@@ -265,8 +265,9 @@ public struct SMTPSession: Sendable {
         state = .data
         body = []
         // Reserving (not touching) memory saves copying the body as it grows;
-        // bounded by the size limit, and by 64 MiB without one.
-        let expected = min(max(declaredSize, lastMessageSize) + 2, configuration.maxMessageSize.map { $0 + 2 } ?? 64 << 20)
+        // bounded by the size limit and by 64 MiB (a limit or a declared
+        // SIZE may be near Int.max), plus the last line's CRLF.
+        let expected = min(max(declaredSize, lastMessageSize), configuration.maxMessageSize ?? .max, 64 << 20) + 2
         if expected > 4096 { body.reserveCapacity(expected) }
         bodyOverflow = false
         dataLineLength = 0
@@ -301,8 +302,8 @@ public struct SMTPSession: Sendable {
     private mutating func appendToBody(_ bytes: ArraySlice<UInt8>) {
         guard !bodyOverflow, !bytes.isEmpty else { return }
         // The last line's CRLF is not counted (smtpd's measure), so up to
-        // limit + 2 bytes may be kept.
-        if let limit = configuration.maxMessageSize, body.count + bytes.count > limit + 2 {
+        // limit + 2 bytes may be kept. (Subtracting: the limit may be Int.max.)
+        if let limit = configuration.maxMessageSize, body.count + bytes.count - 2 > limit {
             bodyOverflow = true
             body = []
             return
@@ -312,7 +313,7 @@ public struct SMTPSession: Sendable {
 
     private mutating func appendLineEnd() {
         guard !bodyOverflow else { return }
-        if let limit = configuration.maxMessageSize, body.count + 2 > limit + 2 {
+        if let limit = configuration.maxMessageSize, body.count > limit {
             bodyOverflow = true
             body = []
             return
