@@ -46,4 +46,23 @@ import Testing
         #expect(reply(&session, "DATA") == "354 End data with <CR><LF>.<CR><LF>")
         #expect(reply(&session, ".") == "delivered")
     }
+
+    /// A declared SIZE was compared with the limit digit by digit, and the
+    /// running value overflowed before passing a limit of Int.max.
+    @Test func declaredSizeBeyondALimitOfIntMax() {
+        var session = session { $0.maxMessageSize = .max }
+        #expect(reply(&session, "EHLO client")?.hasPrefix("250-mx.test") == true)
+        #expect(reply(&session, "MAIL FROM:<a@b> SIZE=99999999999999999999")
+            == "552 Error: message size exceeds fixed maximum message size")
+        #expect(reply(&session, "MAIL FROM:<a@b> SIZE=9223372036854775807") == "250 OK")
+    }
+
+    /// The digit-by-digit comparison at small limits, on both sides of them.
+    @Test(arguments: [(0, "0", false), (0, "1", true), (3, "3", false), (3, "5", true), (3, "003", false), (10, "10", false), (10, "11", true), (99, "100", true)])
+    func declaredSizeAgainstSmallLimits(limit: Int, size: String, exceeds: Bool) {
+        var session = session { $0.maxMessageSize = limit }
+        #expect(reply(&session, "EHLO client")?.hasPrefix("250-mx.test") == true)
+        let expected = exceeds ? "552 Error: message size exceeds fixed maximum message size" : "250 OK"
+        #expect(reply(&session, "MAIL FROM:<a@b> SIZE=\(size)") == expected)
+    }
 }
