@@ -58,9 +58,11 @@ public struct SMTPConfiguration: Sendable {
     }
 
     /// The longest MAIL command after EHLO (W-10: per session, from what
-    /// this configuration advertises).
+    /// this configuration advertises). Saturates: `maxCommandLength` may be
+    /// `Int.max`, meaning no limit.
     var extendedMailLength: Int {
-        maxCommandLength + (maxMessageSize != nil ? 26 : 0) + (enableSMTPUTF8 ? 10 : 0)
+        let allowance = (maxMessageSize != nil ? 26 : 0) + (enableSMTPUTF8 ? 10 : 0)
+        return maxCommandLength > Int.max - allowance ? .max : maxCommandLength + allowance
     }
 
     /// This machine's host name, or "localhost".

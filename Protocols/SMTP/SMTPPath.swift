@@ -151,12 +151,14 @@ enum SMTPPath {
     }
 
     private static func quote(_ local: String) -> String {
-        var quoted = "\""
-        for character in local {
-            if character == "\"" || character == "\\" { quoted.append("\\") }
-            quoted.append(character)
+        // By scalar: a quote or backslash followed by a combining mark is one
+        // Character, which equals neither.
+        var quoted = String.UnicodeScalarView(["\""])
+        for scalar in local.unicodeScalars {
+            if scalar == "\"" || scalar == "\\" { quoted.append("\\") }
+            quoted.append(scalar)
         }
         quoted.append("\"")
-        return quoted
+        return String(quoted)
     }
 }

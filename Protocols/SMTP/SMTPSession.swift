@@ -81,7 +81,7 @@ public struct SMTPSession: Sendable {
     public init(configuration: SMTPConfiguration, peer: SocketAddress) {
         self.configuration = configuration
         self.peer = peer
-        lineCapacity = configuration.extendedMailLength + 1
+        lineCapacity = min(configuration.extendedMailLength, .max - 1) + 1
     }
 
     /// The 220 greeting to send first.
@@ -375,12 +375,14 @@ public struct SMTPSession: Sendable {
         return text.uppercased().split(whereSeparator: isSpace).map(String.init)
     }
 
-    /// Whether a decimal number is greater than `limit`, without overflowing.
+    /// Whether a decimal number is greater than `limit`, without overflowing
+    /// (the limit may be Int.max): the check comes before each step.
     private static func exceeds(_ digits: String, _ limit: Int) -> Bool {
         var value = 0
         for byte in digits.utf8 {
-            value = value * 10 + Int(byte - 48)
-            if value > limit { return true }
+            let digit = Int(byte - 48)
+            if digit > limit || value > (limit - digit) / 10 { return true }
+            value = value * 10 + digit
         }
         return false
     }

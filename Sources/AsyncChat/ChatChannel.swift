@@ -50,9 +50,15 @@ open class ChatChannel: Dispatcher {
     // Read on every frame: @exclusivity(unchecked), for the reason given in EventLoop.
 
     /// Where the current frame ends; see ``Terminator``. Default: ``Terminator/crlf``.
+    /// Set outside the channel's handlers, it frames the bytes already
+    /// received on the loop's next pass, before any new input.
     @exclusivity(unchecked) public var terminator: Terminator = .crlf {
         didSet {
             if case .count(let count) = terminator { precondition(count >= 0, "a byte count terminator must not be negative") }
+            // Bytes held back as a possible partial terminator may complete,
+            // or be data under, the new one; a peer waiting for our reply
+            // would never send the bytes that would frame them otherwise.
+            if !deliveringInput { deliverHeldInput() }
         }
     }
 

@@ -15,8 +15,12 @@ enum TranscriptParser {
         var group: Group?
         var number = 0
         // "\r\n" is one Character in Swift, so both endings must be named.
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+        for var line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             number += 1
+            // CRs before the line end (a CRLF file saved as CRLF again, or a
+            // last line cut before its LF) belong to the ending: an argument
+            // ending in CR could not be written back.
+            while line.last == "\r" { line = line.dropLast() }
             let body = line.drop { $0 == " " || $0 == "\t" }
             if body.isEmpty || body.hasPrefix("#") { continue }
             let location = StepLocation(file: source, line: number)

@@ -8,7 +8,8 @@
 /// ```
 /// The terminator may change at any time, including inside
 /// ``ChatChannel/foundTerminator()``: bytes already received are framed by the
-/// new terminator at once.
+/// new terminator at once (set outside a handler, on the loop's next pass,
+/// before any new input).
 public enum Terminator: Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
     /// A frame ends at this byte sequence (one byte or more); the terminator
     /// itself is not part of the frame. An empty sequence behaves as ``none``.
