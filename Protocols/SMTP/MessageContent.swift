@@ -40,10 +40,11 @@ struct MessageContent {
     /// Empty content for a message of at most `limit` bytes (nil: no limit),
     /// with room reserved for `expectedSize` bytes.
     init(limit: Int?, expectedSize: Int) {
-        capacity = limit.map { $0 + 2 }
+        // Saturating: a limit (or a declared SIZE) may be near Int.max.
+        capacity = limit.map { $0 > Int.max - 2 ? Int.max : $0 + 2 }
         // Reserving (not touching) memory saves copying the content as it
-        // grows; bounded by the limit, and by 64 MiB without one.
-        let reserved = min(expectedSize + 2, capacity ?? 64 << 20)
+        // grows; bounded by the limit, and by 64 MiB in any case.
+        let reserved = min(max(0, expectedSize), capacity ?? .max, 64 << 20)
         if reserved > 4096 { bytes.reserveCapacity(reserved) }
     }
 
