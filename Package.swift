@@ -41,11 +41,12 @@ let package = Package(
         // The servers FaultTests run as child processes, built the same way.
         .executableTarget(name: "fault-probe", dependencies: ["AsyncCore", "AsyncChat", "Echo", "SMTP"], path: "Tests/Probes/fault-probe"),
 
-        // Runs the scripted-peer binary for the test targets that check transcripts with it.
-        .target(name: "ScriptedPeerSupport", path: "Tests/ScriptedPeerSupport"),
+        // What several test targets share: waiting on a loop with a deadline,
+        // and running the scripted-peer binary.
+        .target(name: "TestSupport", dependencies: ["AsyncCore"], path: "Tests/TestSupport"),
 
-        .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore", "emfile-probe"]),
-        .testTarget(name: "AsyncChatTests", dependencies: ["AsyncChat"]),
+        .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore", "TestSupport", "emfile-probe"]),
+        .testTarget(name: "AsyncChatTests", dependencies: ["AsyncChat", "TestSupport"]),
         .testTarget(
             name: "ProtocolTestingTests",
             dependencies: ["ProtocolTesting", "AsyncChat"],
@@ -54,12 +55,12 @@ let package = Package(
         .testTarget(name: "EchoTests", dependencies: ["Echo", "AsyncCore", "ProtocolTesting"], exclude: ["Transcripts"]),
         .testTarget(
             name: "ChatTests",
-            dependencies: ["Chat", "ProtocolTesting", "ScriptedPeerSupport", "scripted-peer"],
+            dependencies: ["Chat", "ProtocolTesting", "TestSupport", "scripted-peer"],
             exclude: ["Transcripts"]
         ),
         .testTarget(
             name: "SMTPTests",
-            dependencies: ["SMTP", "AsyncCore", "ProtocolTesting", "ScriptedPeerSupport", "scripted-peer"],
+            dependencies: ["SMTP", "AsyncCore", "ProtocolTesting", "TestSupport", "scripted-peer"],
             exclude: ["Transcripts"]
         ),
         .testTarget(name: "FaultTests", dependencies: ["AsyncCore", "fault-probe"]),

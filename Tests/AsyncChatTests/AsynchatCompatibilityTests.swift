@@ -1,6 +1,7 @@
 import AsyncChat
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// CPython's test_asynchat (T-CH-1 … T-CH-14), adapted to this API: the client

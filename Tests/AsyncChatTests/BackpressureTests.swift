@@ -1,6 +1,7 @@
 import AsyncChat
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// Flow control: a peer that does not read cannot grow the channel's memory,

@@ -1,6 +1,7 @@
 import AsyncChat
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// Frames longer than `maxFrameLength`: reported once each, then skipped to

@@ -1,6 +1,7 @@
 import AsyncChat
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// The output side: pushes of every kind leave in push order and exactly,

@@ -1,6 +1,7 @@
 import AsyncChat
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// pauseReading stops both socket reads and the delivery of frames already

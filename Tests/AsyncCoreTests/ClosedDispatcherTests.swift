@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// Dispatchers closed in the middle of a pass: no hook runs on a closed

@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// test_asyncore's BaseTestAPI hook tests (T-AC-18 to T-AC-26): a real listener

@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// test_asyncore's BaseTestAPI state and socket tests (T-AC-27 to T-AC-30).

@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// How a connection ends: `handleClose` exactly once whatever the cause,

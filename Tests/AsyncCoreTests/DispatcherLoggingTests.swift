@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// A dispatcher's defaults, description and log lines (test_asyncore's

@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// `DispatcherWithSend`'s output queue (test_asyncore's

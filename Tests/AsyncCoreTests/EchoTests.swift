@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// End-to-end echo over every transport, and many clients at once on one loop.

@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// Timers: order, cancellation, rescheduling, virtual time with a

@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// `FileDispatcher` over regular files and pipes (test_asyncore's

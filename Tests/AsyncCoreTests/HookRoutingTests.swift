@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// Which hook each kind of readiness reaches, and where errors thrown by a

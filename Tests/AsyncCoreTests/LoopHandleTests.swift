@@ -1,6 +1,7 @@
 import AsyncCore
 import Dispatch
 import Glibc
+import TestSupport
 import Testing
 
 /// `LoopHandle`, the one part of a loop other threads may touch: `execute`,

@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// `onSignals`: signals become callbacks on the loop thread. Signal handlers

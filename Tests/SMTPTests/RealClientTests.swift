@@ -2,6 +2,7 @@ import AsyncCore
 import Foundation
 import SMTP
 import Synchronization
+import TestSupport
 import Testing
 
 /// Real clients against a real server: Python's smtplib in a child process,

@@ -2,6 +2,7 @@ import AsyncCore
 import Glibc
 import ProtocolTesting
 import SMTP
+import TestSupport
 import Testing
 
 /// Ports of test_smtpd's server-level tests (T-SM-2, 7, 8, 14, 15, 16) and

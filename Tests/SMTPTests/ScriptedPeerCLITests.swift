@@ -1,5 +1,5 @@
 import Foundation
-import ScriptedPeerSupport
+import TestSupport
 import Testing
 
 /// The `scripted-peer` command with the SMTP transcripts against an SMTP

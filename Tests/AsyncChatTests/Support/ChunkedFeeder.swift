@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// Writes a byte stream into one end of a socketpair in chosen chunks, and

@@ -1,6 +1,7 @@
 import AsyncChat
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// How a test cuts one byte stream into the reads a channel sees.

@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// A pair of connected non-blocking Unix-domain sockets of `type`

@@ -5,7 +5,7 @@ extension EventLoop {
     /// Runs passes until `condition` holds; records a test failure and returns
     /// false when `limit` of real time passes first. Never sleeps blindly.
     @discardableResult
-    func run(
+    public func run(
         until condition: () -> Bool,
         limit: Duration = .seconds(20),
         sourceLocation: SourceLocation = #_sourceLocation
