@@ -45,20 +45,35 @@ import AsyncCore
 ///   unterminated tail goes to ``handleUnterminatedInput(_:)``.
 /// - **Few syscalls.** Frames that arrive together are handled together and
 ///   their replies leave in one gather write.
-open class ChatChannel: Dispatcher {
+open class ChatChannel: Dispatcher, OutputSink {
     // MARK: Configuration
     // Read on every frame: @exclusivity(unchecked), for the reason given in EventLoop.
 
     /// Where the current frame ends; see ``Terminator``. Default: ``Terminator/crlf``.
-    /// Set outside the channel's handlers, it frames the bytes already
-    /// received on the loop's next pass, before any new input.
-    @exclusivity(unchecked) public var terminator: Terminator = .crlf {
-        didSet {
-            if case .count(let count) = terminator { precondition(count >= 0, "a byte count terminator must not be negative") }
+    /// Set inside a handler, it frames the very next byte; set outside the
+    /// channel's handlers, it frames the bytes already received on the
+    /// loop's next pass, before any new input. It is the application's: a
+    /// terminator set in any hook wins over the channel's own count-down of a
+    /// ``Terminator/count(_:)``, and it carries over to a new connection.
+    /// Set while an overlong frame is being dropped (in
+    /// ``handleFrameOverflow(length:)``, say), it takes effect once that
+    /// frame ends.
+    public var terminator: Terminator {
+        get {
+            if case .discarding(let next?) = input.frame { return next }
+            return framer.terminator
+        }
+        set {
+            if case .count(let count) = newValue { precondition(count >= 0, "a byte count terminator must not be negative") }
+            if case .discarding = input.frame {
+                input.frame = .discarding(next: newValue)
+                return
+            }
+            framer.terminator = newValue
             // Bytes held back as a possible partial terminator may complete,
             // or be data under, the new one; a peer waiting for our reply
             // would never send the bytes that would frame them otherwise.
-            if !deliveringInput { deliverHeldInput() }
+            if input.delivery == .idle { deliverHeldInput() }
         }
     }
 
@@ -80,38 +95,20 @@ open class ChatChannel: Dispatcher {
     /// Ends a connection that has received nothing for this long (see
     /// ``handleIdleTimeout()``), counted from the last input or from when it
     /// is set, also before ``Dispatcher/connect(to:)``; nil, the default, never does.
-    @exclusivity(unchecked) public var idleTimeout: Duration? {
+    public var idleTimeout: Duration? {
         didSet { armIdleTimer() }
     }
 
     // MARK: State
     // Hot state is @exclusivity(unchecked), for the reason given in EventLoop.
 
-    /// Received bytes not yet framed: a possible partial terminator, or
-    /// everything that arrived while reading was paused.
-    @exclusivity(unchecked) private var unframed: [UInt8] = []
-    /// The current frame's bytes kept by the default collector.
-    @exclusivity(unchecked) private var incoming: ArraySlice<UInt8> = []
-    /// True while `incoming` is a slice of the loop's shared read buffer.
-    @exclusivity(unchecked) private var incomingIsBorrowed = false
-    @exclusivity(unchecked) private var discardingFrame = false
-    @exclusivity(unchecked) private var output: OutputQueue?
-    @exclusivity(unchecked) private var readingPaused = false
-    @exclusivity(unchecked) private var closing = false
-    @exclusivity(unchecked) private var peerFinished = false
-    @exclusivity(unchecked) private var inputFinished = false
-    @exclusivity(unchecked) private var deliveringInput = false
-    /// True while input is handled with nothing queued before it: replies go
-    /// to the loop's reply buffer and leave in one send when handling ends.
-    @exclusivity(unchecked) private var gatheringReplies = false
-    /// Set by ``shutdownOutputWhenDone()``: a FIN follows the queued output.
-    @exclusivity(unchecked) private var outputFinishing = false
-    private var outputShutDown = false
-    /// Set by ``discardBuffers()`` while input is being framed: the rest of
-    /// the bytes being framed is dropped too.
-    @exclusivity(unchecked) private var inputDiscarded = false
-    @exclusivity(unchecked) public private(set) var isWritable = true
-    private var closeCompletion: (() -> Void)?
+    @exclusivity(unchecked) private var framer = InputFramer()
+    /// This connection's input; a new connection starts with a fresh one.
+    @exclusivity(unchecked) private var input = ChannelInput()
+    @exclusivity(unchecked) private var output = ChannelOutput()
+    /// Counts connections, so that work begun for one never touches the next
+    /// (a handler may close the channel and connect it again).
+    @exclusivity(unchecked) private var connection: UInt32 = 0
     private var idleTimer: LoopTimer?
     @exclusivity(unchecked) private var lastActivity = LoopInstant(nanoseconds: 0)
 
@@ -122,30 +119,36 @@ open class ChatChannel: Dispatcher {
     /// An override that streams the bytes elsewhere takes over bounding them;
     /// `data` is only valid during the call unless copied (`Array(data)`).
     open func collectIncomingData(_ data: ArraySlice<UInt8>) {
-        let length = incoming.count + data.count
+        let length = input.frame.count + data.count
         guard length <= maxFrameLength else {
             overflowFrame(length: length)
             return
         }
-        if incoming.isEmpty {
-            incoming = data
-            incomingIsBorrowed = true
-        } else {
-            incoming.append(contentsOf: data)
-            incomingIsBorrowed = false
-        }
+        input.frame.append(data)
     }
 
     /// The terminator was reached: the frame is complete. Read it with
     /// ``takeIncomingData()`` or ``incomingData``; what is left of it is
     /// dropped when this returns. Called for empty frames too.
     open func foundTerminator() throws {
-        logInfo("unhandled frame of \(incoming.count) bytes", type: "warning")
+        logInfo("unhandled frame of \(input.frame.count) bytes", type: "warning")
     }
 
     /// A frame grew past ``maxFrameLength``; `length` is how long it was when
     /// that was noticed. Called once per frame, before the frame is dropped or
     /// the channel closes. The default logs a warning (ignored by default).
+    ///
+    /// The rest of the frame is dropped up to its end: the terminator in
+    /// force when it began, or the rest of a byte count. A terminator set
+    /// here applies after that, so a length-prefixed protocol skips the
+    /// whole body and reads its next header:
+    ///
+    /// ```swift
+    /// override func handleFrameOverflow(length: Int) {
+    ///     push("500 body too long\r\n")
+    ///     terminator = .crlf           // after the body: the next header line
+    /// }
+    /// ```
     open func handleFrameOverflow(length: Int) {
         logInfo("frame of \(length) bytes exceeds the limit of \(maxFrameLength)", type: "warning")
     }
@@ -179,29 +182,29 @@ open class ChatChannel: Dispatcher {
     // MARK: Collected input
 
     /// The bytes the default collector kept for the current frame.
-    public var incomingData: ArraySlice<UInt8> { incoming }
+    public var incomingData: ArraySlice<UInt8> { input.frame.bytes }
 
     /// Takes the current frame's bytes, leaving the collector empty.
     public func takeIncomingData() -> [UInt8] {
-        defer { clearIncoming() }
-        return Array(incoming)
+        defer { clearFrame() }
+        return Array(input.frame.bytes)
     }
 
     /// Takes the current frame as text, or nil when it is not valid UTF-8.
     public func takeIncomingText() -> String? {
-        defer { clearIncoming() }
-        return String(validating: incoming, as: UTF8.self)
+        defer { clearFrame() }
+        return String(validating: input.frame.bytes, as: UTF8.self)
     }
 
-    private func clearIncoming() {
-        incoming = []
-        incomingIsBorrowed = false
+    private func clearFrame() {
+        if case .discarding = input.frame { return }
+        input.frame = .empty
     }
 
     // MARK: Reading
 
     public final override func handleRead() throws {
-        guard !inputHeld, !closing else { return }
+        guard !isInputHeld, !output.isClosePending else { return }
         let count = try recvIntoLoopBuffer()
         guard count > 0 else { return }
         if idleTimeout != nil { lastActivity = loop.clock.now }
@@ -211,39 +214,40 @@ open class ChatChannel: Dispatcher {
     /// Reading is wanted unless paused, closing, or held back by full output.
     /// An override should combine its condition with `super.readable()`.
     open override func readable() -> Bool {
-        !inputHeld && !closing
+        !isInputHeld && !output.isClosePending
     }
 
     /// True while input waits, both in the socket and already received:
     /// reading is paused, or the output is above the high watermark.
-    private var inputHeld: Bool {
-        readingPaused || (pausesReadingWhenOutputIsFull && !isWritable)
+    private var isInputHeld: Bool {
+        input.isPaused || (pausesReadingWhenOutputIsFull && !output.isWritable)
     }
 
     open override func writable() -> Bool {
-        !(output?.isEmpty ?? true)
+        !output.isQueueEmpty
     }
 
     /// Stops reading from the socket and delivering frames already received,
     /// until ``resumeReading()``.
     public func pauseReading() {
-        readingPaused = true
+        input.isPaused = true
     }
 
     /// Resumes reading; frames received while paused are delivered on the
     /// loop's next pass, before new input.
     public func resumeReading() {
-        guard readingPaused else { return }
-        readingPaused = false
+        guard input.isPaused else { return }
+        input.isPaused = false
         deliverHeldInput()
     }
 
     /// Delivers on the loop's next pass what arrived while input was held:
     /// frames, and the end of input.
     private func deliverHeldInput() {
-        guard !inputHeld, !unframed.isEmpty || peerFinished else { return }
+        guard isOpen, !isInputHeld, !input.unframed.isEmpty || input.phase == .peerFinished else { return }
+        let current = connection
         loop.deferUntilNextPass { [weak self] in
-            guard let self, self.isOpen else { return }
+            guard let self, self.isOpen, self.connection == current else { return }
             self.runAsHook { try self.deliver([]) }
         }
     }
@@ -252,123 +256,75 @@ open class ChatChannel: Dispatcher {
     /// replies the handlers pushed, in one go.
     private func deliver(_ bytes: ArraySlice<UInt8>) throws {
         var window: ArraySlice<UInt8>
-        if unframed.isEmpty {
+        if input.unframed.isEmpty {
             window = bytes
         } else {
-            unframed.append(contentsOf: bytes)
-            window = unframed[...]
-            unframed = []
+            input.unframed.append(contentsOf: bytes)
+            window = input.unframed[...]
+            input.unframed = []
         }
-        deliveringInput = true
-        gatheringReplies = connected && (output?.isEmpty ?? true)
-        defer {
-            deliveringInput = false
-            if gatheringReplies {
-                gatheringReplies = false
-                loop.clearReplies()
-            }
-            if inputDiscarded {
-                inputDiscarded = false
-                window = []
-            }
-            // Keep nothing that points into the loop's shared read buffer.
-            if !window.isEmpty, isOpen { unframed = Array(window) }
-            if incomingIsBorrowed {
-                incoming = incoming.isEmpty ? [] : ArraySlice(Array(incoming))
-                incomingIsBorrowed = false
-            }
-        }
+        let current = connection
+        input.delivery = .delivering
+        if connected { output.beginGathering(in: loop.gatherBuffer) }
         do {
-            try frame(&window)
+            try frame(&window, connection: current)
         } catch {
+            keep(window, connection: current)
             // Replies to the frames handled before the failure still go out,
             // as they would have had those frames arrived in earlier reads.
-            try? sendGatheredReplies()
-            _ = try? sendQueuedOutput()
+            if isOpen, connection == current {
+                try? sendGatheredReplies()
+                try? flushOutput()
+            }
+            output.dropGathered()
             throw error
         }
-        if inputDiscarded {
-            inputDiscarded = false
-            window = []
+        keep(window, connection: current)
+        guard isOpen, connection == current else {
+            output.dropGathered()
+            return
         }
-        if !window.isEmpty, isOpen {
-            unframed = Array(window)
-            window = []
-        }
-        if peerFinished { finishInput() }
+        if input.phase == .peerFinished { finishInput() }
         try sendGatheredReplies()
         try flushOutput()
     }
 
-    /// The terminator algorithm. Each pass of the loop handles one frame (or
-    /// the part of one that has arrived) with the terminator in force then,
-    /// so a terminator changed by `foundTerminator` applies to the very next byte.
-    private func frame(_ window: inout ArraySlice<UInt8>) throws {
-        while !window.isEmpty, isOpen, !inputHeld, !closing, !inputDiscarded {
-            switch terminator {
-            case .none, .count(0), .bytes([]):
-                // No framing: everything is data.
-                collect(window)
-                window = window[window.endIndex...]
-            case .count(let wanted):
-                // A byte count: take what is here, count down across reads,
-                // and after the last byte fall back to no framing.
-                let taken = min(wanted, window.count)
-                collect(window.prefix(taken))
-                window = window.dropFirst(taken)
-                if taken == wanted {
-                    terminator = .none
-                    try endFrame()
-                } else {
-                    terminator = .count(wanted - taken)
-                }
-            case .bytes(let sequence):
-                if try !frameUntil(sequence, in: &window, droppingCR: false) { return }
-            case .crlfOrLF:
-                if try !frameUntil([10], in: &window, droppingCR: true) { return }
-            }
-        }
+    /// Ends a delivery: keeps what could not be framed yet, and nothing that
+    /// points into the loop's shared read buffer.
+    private func keep(_ window: ArraySlice<UInt8>, connection current: UInt32) {
+        guard connection == current else { return }
+        if input.delivery == .delivering, !window.isEmpty, isOpen { input.unframed = Array(window) }
+        input.delivery = .idle
+        input.frame.own()
     }
 
-    /// Handles one frame ended by `sequence`; false when the window ends
-    /// before the terminator, with any partial terminator left in the window.
-    private func frameUntil(_ sequence: [UInt8], in window: inout ArraySlice<UInt8>, droppingCR: Bool) throws -> Bool {
-        let found = window.withUnsafeBytes { TerminatorScanner.firstIndex(of: sequence, in: $0) }
-        if let offset = found {
-            let terminatorStart = window.startIndex + offset
-            var frameEnd = terminatorStart
-            if droppingCR, frameEnd > window.startIndex, window[frameEnd - 1] == 13 { frameEnd -= 1 }
-            if frameEnd > window.startIndex { collect(window[window.startIndex..<frameEnd]) }
-            window = window[(terminatorStart + sequence.count)...]
-            try endFrame()
-            return true
+    /// Hands out frames one piece at a time, with the terminator in force at
+    /// that moment, until the window is used up or a handler holds input back.
+    private func frame(_ window: inout ArraySlice<UInt8>, connection current: UInt32) throws {
+        while input.delivery == .delivering, connection == current, isOpen, !isInputHeld, !output.isClosePending,
+              let piece = framer.nextPiece(from: &window) {
+            if !piece.data.isEmpty { collect(piece.data) }
+            if piece.endsFrame { try endFrame() }
         }
-        // No terminator: pass on all but a tail that may be the start of one.
-        var held = window.withUnsafeBytes { TerminatorScanner.partialSuffixLength(of: sequence, in: $0) }
-        if droppingCR, window.last == 13 { held = 1 }
-        let dataEnd = window.endIndex - held
-        if dataEnd > window.startIndex { collect(window[window.startIndex..<dataEnd]) }
-        window = window[dataEnd...]
-        return false
     }
 
     private func collect(_ data: ArraySlice<UInt8>) {
-        guard !discardingFrame, !data.isEmpty else { return }
+        if case .discarding = input.frame { return }
         collectIncomingData(data)
     }
 
     private func endFrame() throws {
-        if discardingFrame {
-            discardingFrame = false
+        if case .discarding(let next) = input.frame {
+            input.frame = .empty
+            if let next { framer.terminator = next }
             return
         }
         try foundTerminator()
-        clearIncoming()
+        clearFrame()
     }
 
     private func overflowFrame(length: Int) {
-        discardingFrame = true
-        clearIncoming()
+        input.frame = .discarding(next: nil)
         handleFrameOverflow(length: length)
         if frameOverflowPolicy == .close { closeWhenDone() }
     }
@@ -378,22 +334,22 @@ open class ChatChannel: Dispatcher {
     /// The peer finished sending: frames already received are delivered,
     /// queued output is flushed, then the channel closes.
     open override func handleEndOfInput() throws {
-        peerFinished = true
+        if input.phase == .receiving { input.phase = .peerFinished }
         finishInput()
     }
 
     private func finishInput() {
-        guard !inputFinished, !inputHeld else { return }
-        inputFinished = true
+        guard input.phase == .peerFinished, !isInputHeld else { return }
+        input.phase = .finished
         // An overlong frame was reported already: none of it is a tail, not
         // even a partial terminator held back after it.
         var tail: [UInt8] = []
-        if !discardingFrame {
-            tail = Array(incoming)
-            tail.append(contentsOf: unframed)
+        if case .discarding = input.frame {} else {
+            tail = Array(input.frame.bytes)
+            tail.append(contentsOf: input.unframed)
         }
-        clearIncoming()
-        unframed = []
+        input.frame = .empty
+        input.unframed = []
         if !tail.isEmpty { handleUnterminatedInput(tail) }
         closeWhenDone()
     }
@@ -403,31 +359,18 @@ open class ChatChannel: Dispatcher {
     /// Queues bytes for the peer and sends what the socket takes now (replies
     /// pushed while input is being handled leave together afterwards).
     /// - Returns: false when the bytes will never be sent: the channel is
-    ///   closed or ``closeWhenDone(then:)`` was called.
+    ///   closed, or ``closeWhenDone(then:)`` or ``shutdownOutputWhenDone()``
+    ///   was called.
     @discardableResult
     public func push(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard isOpen, !closing, !outputFinishing else { return false }
-        if gatheringReplies {
-            if loop.appendReply(bytes) {
-                outputGrew()
-                return isOpen
-            }
-            queueGatheredReplies()
-            outputQueue().append(bytes)
-        } else if !deliveringInput, connected, output?.isEmpty ?? true {
-            // Nothing queued before it: send at once and queue only what the socket did not take.
-            do {
-                let sent = try send(bytes)
-                if sent == bytes.count || !isOpen { return isOpen }
-                outputQueue().append(UnsafeRawBufferPointer(rebasing: bytes[sent...]))
-            } catch {
-                handleError(error)
-                return false
-            }
-        } else {
-            outputQueue().append(bytes)
+        guard isOpen, output.acceptsPushes else { return false }
+        do {
+            let report = try output.push(bytes, to: self, sendsAtOnce: input.delivery == .idle, limits: outputLimits)
+            if !report.isEmpty { handle(report) }
+        } catch {
+            handleError(error)
+            return false
         }
-        outputGrew()
         return isOpen
     }
 
@@ -460,10 +403,10 @@ open class ChatChannel: Dispatcher {
     /// Queues a producer; it is asked for more as the socket takes its output.
     @discardableResult
     public func push(producer: any Producer) -> Bool {
-        guard isOpen, !closing, !outputFinishing else { return false }
-        queueGatheredReplies()
-        outputQueue().append(producer: producer)
-        outputGrew()
+        guard isOpen, output.acceptsPushes else { return false }
+        let report = output.push(producer: producer, limits: outputLimits)
+        if !report.isEmpty { handle(report) }
+        if isOpen, input.delivery == .idle { flushReportingErrors() }
         return isOpen
     }
 
@@ -473,13 +416,10 @@ open class ChatChannel: Dispatcher {
     /// now; later pushes are refused. If the connection ends before
     /// everything is sent, `completion` never runs.
     public func closeWhenDone(then completion: (() -> Void)? = nil) {
-        guard isOpen, !closing else { return }
-        closing = true
-        closeCompletion = completion
-        queueGatheredReplies()
+        guard isOpen, !output.isClosePending else { return }
         // Only queued: the next write event reaches it, so the caller's hook
         // finishes before handleClose runs.
-        outputQueue().appendClose()
+        output.closeWhenDone(then: completion)
     }
 
     /// Sends a FIN once everything pushed before this call is sent: the peer
@@ -491,82 +431,49 @@ open class ChatChannel: Dispatcher {
     /// channel.shutdownOutputWhenDone()   // then read until the server closes
     /// ```
     public func shutdownOutputWhenDone() {
-        guard isOpen, !closing, !outputFinishing else { return }
-        outputFinishing = true
-        queueGatheredReplies()
-        guard !deliveringInput else { return }
-        do {
-            try flushOutput()
-        } catch {
-            handleError(error)
-        }
+        guard isOpen, output.acceptsPushes else { return }
+        output.halfCloseWhenDone()
+        if input.delivery == .idle { flushReportingErrors() }
     }
 
     /// Drops all buffered input and queued output (asynchat's `discard_buffers`).
     /// Inside ``foundTerminator()`` that includes the current frame and the
     /// input received after it; input that arrives later is framed as usual.
+    /// A pending ``closeWhenDone(then:)`` still closes.
     public func discardBuffers() {
-        if deliveringInput { inputDiscarded = true }
-        if gatheringReplies { loop.clearReplies() }
-        unframed = []
-        clearIncoming()
-        discardingFrame = false
-        output?.removeAll()
-        outputShrank()
+        if input.delivery == .delivering { input.delivery = .discarded }
+        input.unframed = []
+        input.frame = .empty
+        let report = output.removeAll(limits: outputLimits)
+        if !report.isEmpty { handle(report) }
     }
 
     /// Bytes queued for the peer and not yet sent.
-    public var queuedOutputCount: Int {
-        (output?.byteCount ?? 0) + (gatheringReplies ? loop.replies.count : 0)
-    }
+    public var queuedOutputCount: Int { output.count }
 
-    /// Moves the gathered replies into the queue: something that must follow
-    /// them (a producer, the close) is about to be queued.
-    private func queueGatheredReplies() {
-        guard gatheringReplies else { return }
-        gatheringReplies = false
-        let loop = self.loop
-        if !loop.replies.isEmpty {
-            outputQueue().append(loop.replies)
-            loop.clearReplies()
-        }
-    }
-
-    /// Sends the gathered replies with one call and queues what the socket did not take.
-    private func sendGatheredReplies() throws(SystemError) {
-        guard gatheringReplies else { return }
-        gatheringReplies = false
-        let loop = self.loop
-        defer { loop.clearReplies() }
-        let replies = loop.replies
-        guard !replies.isEmpty, isOpen else { return }
-        let sent = try send(replies)
-        if sent < replies.count, isOpen { outputQueue().append(UnsafeRawBufferPointer(rebasing: replies[sent...])) }
-        outputShrank()
-    }
+    /// False while the queued output is above ``highWatermark``, until it
+    /// falls to ``lowWatermark``.
+    public var isWritable: Bool { output.isWritable }
 
     public final override func handleWrite() throws {
         try flushOutput()
     }
 
-    private func outputQueue() -> OutputQueue {
-        if let output { return output }
-        let queue = OutputQueue()
-        output = queue
-        return queue
+    private var outputLimits: ChannelOutput.Limits {
+        ChannelOutput.Limits(highWatermark: highWatermark, lowWatermark: lowWatermark, maxQueued: maxQueuedOutput)
     }
 
-    private func outputGrew() {
-        let queued = queuedOutputCount
-        if queued > maxQueuedOutput {
-            handleOutputOverflow()
-            return
-        }
-        if isWritable, queued > highWatermark {
-            isWritable = false
-            handleWritabilityChange(isWritable: false)
-        }
-        guard !deliveringInput else { return }
+    private func sendGatheredReplies() throws(SystemError) {
+        let report = try output.sendGathered(to: self, limits: outputLimits)
+        if !report.isEmpty { handle(report) }
+    }
+
+    private func flushOutput() throws(SystemError) {
+        let report = try output.flush(to: self, limits: outputLimits)
+        if !report.isEmpty { handle(report) }
+    }
+
+    private func flushReportingErrors() {
         do {
             try flushOutput()
         } catch {
@@ -574,51 +481,49 @@ open class ChatChannel: Dispatcher {
         }
     }
 
-    private func outputShrank() {
-        guard !isWritable, queuedOutputCount <= lowWatermark else { return }
-        isWritable = true
-        handleWritabilityChange(isWritable: true)
-        deliverHeldInput()
-    }
-
-    private func flushOutput() throws(SystemError) {
-        let outcome = try sendQueuedOutput()
-        if outputFinishing, !outputShutDown, connected, output?.isEmpty ?? true, isOpen {
-            outputShutDown = true
-            try shutdownOutput()
+    /// Tells the application what the output reported.
+    private func handle(_ report: ChannelOutput.Report) {
+        if report.contains(.overflowed) {
+            handleOutputOverflow()
+            return
         }
-        guard outcome == .reachedClose else { return }
-        let completion = closeCompletion
-        closeCompletion = nil
-        completion?()
-        reportClose()
+        if report.contains(.becameUnwritable) { handleWritabilityChange(isWritable: false) }
+        if report.contains(.becameWritable) {
+            handleWritabilityChange(isWritable: true)
+            deliverHeldInput()
+        }
+        if report.contains(.reachedClose) {
+            output.takeCloseCompletion()?()
+            reportClose()
+        }
     }
 
-    /// Sends what the socket takes of the queue, stopping at a close marker.
-    private func sendQueuedOutput() throws(SystemError) -> OutputQueue.WriteOutcome {
-        guard let output, isOpen, connected else { return .blocked }
-        let outcome = try output.write { vectors throws(SystemError) in try send(vectors: vectors) }
-        outputShrank()
-        return outcome
-    }
+    // MARK: OutputSink
 
-    // MARK: Closing
+    var canSend: Bool { isOpen && connected }
+
+    // MARK: Connections
+
+    /// A new connection starts with nothing of the last one: no input, no
+    /// output, no pause, no pending close; the idle period starts now.
+    open override func handleNewSocket() {
+        resetConnectionState()
+        armIdleTimer()
+    }
 
     /// Closes at once, dropping buffered input and queued output.
     open override func close() {
-        if gatheringReplies {
-            gatheringReplies = false
-            loop.clearReplies()
-        }
+        resetConnectionState()
         idleTimer?.cancel()
         idleTimer = nil
-        // Not everything was sent; and the completion often captures the channel.
-        closeCompletion = nil
-        output?.removeAll()
-        output = nil
-        unframed = []
-        clearIncoming()
         super.close()
+    }
+
+    private func resetConnectionState() {
+        connection &+= 1
+        input = ChannelInput()
+        // Not everything was sent; and a close completion often captures the channel.
+        output.reset()
     }
 
     /// The connection ended; the default just closes (no warning, as asynchat).
@@ -644,7 +549,7 @@ open class ChatChannel: Dispatcher {
             idleTimer = nil
             runAsHook { try handleIdleTimeout() }
             // A handler that keeps the connection gets a new idle period.
-            if idleTimer == nil, isOpen, !closing { armIdleTimer() }
+            if idleTimer == nil, isOpen, !output.isClosePending { armIdleTimer() }
         } else {
             idleTimer = loop.schedule(at: due) { [weak self] in self?.idleTimerFired() }
         }

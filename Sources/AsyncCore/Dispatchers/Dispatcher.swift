@@ -88,32 +88,28 @@ open class Dispatcher: CustomStringConvertible {
     /// this dispatcher already had is closed first.
     public func createSocket(family: Int32 = AF_INET, type: Int32 = Int32(SOCK_STREAM.rawValue)) throws(SystemError) {
         let socket = try Socket.make(family: family, type: type)
-        attach(socket.descriptor)
+        attach(socket.descriptor, connected: false)
     }
 
     /// Takes ownership of `socket` (asyncore's `set_socket`): non-blocking,
     /// registered, and considered connected.
     public func adopt(_ socket: Socket) throws(SystemError) {
         try Syscall.setNonBlocking(socket.descriptor)
-        attach(socket.descriptor)
-        connected = true
+        attach(socket.descriptor, connected: true)
     }
 
-    func markConnected() {
-        connected = true
-    }
-
-    func attach(_ newDescriptor: Int32) {
+    func attach(_ newDescriptor: Int32, connected: Bool) {
         if isOpen { close() }
         descriptor = newDescriptor
         accepting = false
         connecting = false
-        connected = false
+        self.connected = connected
         inputClosed = false
         disconnected = false
         closeReported = false
         endOfInputReported = false
         token = loop.register(self)
+        handleNewSocket()
     }
 
     /// Sets `SO_REUSEADDR`, so a restarted server can bind its port at once.
@@ -388,6 +384,12 @@ open class Dispatcher: CustomStringConvertible {
 
     // MARK: Hooks
 
+    /// The dispatcher took a new socket: made, adopted, or about to connect.
+    /// Runs before any other hook of that socket; the place to start
+    /// per-connection state afresh, since a dispatcher may close and connect
+    /// again. The default does nothing; an override calls `super`.
+    open func handleNewSocket() {}
+
     /// Whether the loop should watch for input; asked before every pass. Default: true.
     open func readable() -> Bool { true }
 
@@ -563,11 +565,13 @@ open class Dispatcher: CustomStringConvertible {
         }
     }
 
-    /// Calls ``handleClose()`` once per connection, then makes sure the socket is closed.
+    /// Calls ``handleClose()`` once per connection, then makes sure its
+    /// socket is closed; a socket that ``handleClose()`` connected anew stays open.
     public func reportClose() {
         guard isOpen, !closeReported else { return }
         closeReported = true
+        let registration = token
         handleClose()
-        close()
+        if token == registration { close() }
     }
 }

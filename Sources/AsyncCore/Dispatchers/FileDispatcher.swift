@@ -34,8 +34,7 @@ open class FileDispatcher: Dispatcher {
             throw error
         }
         usesFileIO = true
-        attach(copy)
-        markConnected()
+        attach(copy, connected: true)
     }
 
     /// Runs a write with `SIGPIPE` blocked in this thread, and discards a

@@ -55,10 +55,10 @@ public final class EventLoop {
     /// connection holds no buffer of its own. A slice of it that a handler
     /// keeps past its call is copied on the next read (copy-on-write).
     @exclusivity(unchecked) package var readBuffer = [UInt8](repeating: 0, count: 65536)
-    /// Replies pushed while one channel's input is handled, gathered for one
-    /// send; empty between handlers, so no connection keeps a buffer for them.
-    private let replyStorage = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
-    @exclusivity(unchecked) private var replyLength = 0
+    /// Bytes gathered for one send while a handler runs (the chat layer's
+    /// replies to a read); empty between handlers, so no connection keeps a
+    /// buffer for them.
+    package let gatherBuffer = ScratchBuffer(capacity: 65536)
 
     static let wakeToken: UInt64 = UInt64(UInt32.max) << 32
 
@@ -82,7 +82,6 @@ public final class EventLoop {
 
     deinit {
         for channel in channels { channel.abandon() }
-        replyStorage.deallocate()
         SignalRelay.uninstall(wakeDescriptor: handle.wakeDescriptor)
         poller.close()
     }
@@ -97,25 +96,6 @@ public final class EventLoop {
     /// The first `count` bytes of the read buffer.
     package func readBytes(_ count: Int) -> ArraySlice<UInt8> {
         readBuffer[0..<count]
-    }
-
-    /// The bytes gathered in the reply buffer.
-    package var replies: UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(rebasing: replyStorage[0..<replyLength])
-    }
-
-    /// Adds `bytes` to the reply buffer; false, adding nothing, when they do not fit.
-    package func appendReply(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard bytes.count <= replyStorage.count - replyLength else { return false }
-        if let source = bytes.baseAddress, !bytes.isEmpty {
-            (replyStorage.baseAddress! + replyLength).copyMemory(from: source, byteCount: bytes.count)
-            replyLength += bytes.count
-        }
-        return true
-    }
-
-    package func clearReplies() {
-        replyLength = 0
     }
 
     /// The number of pending timers.
