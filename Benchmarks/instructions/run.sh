@@ -49,12 +49,13 @@ trap 'rm -rf "$work"' EXIT
 # Runs the server under callgrind for ROUNDS round trips; prints total instructions.
 count() {
     local server=$1 rounds=$2 out="$work/cg.out" log="$work/server.out"
+    rm -f "$out" "$log"
     # shellcheck disable=SC2046
     valgrind --tool=callgrind --callgrind-out-file="$out" $(command_for "$server") >"$log" 2>"$work/valgrind.err" &
     local pid=$!
     local port=""
     for _ in $(seq 300); do
-        port=$(sed -n '1s/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$log")
+        port=$(sed -n '1s/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$log" 2>/dev/null)
         [ -n "$port" ] && break
         sleep 0.1
     done

@@ -38,9 +38,7 @@ public final class RawEchoHandler: DispatcherWithSend {
             isReadingPaused = true
             return
         }
-        let count = try recvIntoLoopBuffer(maxBytes: room)
-        guard count > 0 else { return }
-        try send(loop.readBytes(count))
+        try receive(upTo: room) { bytes in try send(bytes) }
         if pendingOutputCount >= maxPendingOutput { isReadingPaused = true }
     }
 

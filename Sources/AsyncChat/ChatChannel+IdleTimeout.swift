@@ -2,25 +2,25 @@ import AsyncCore
 
 /// Ends a connection that received nothing for ``ChatChannel/idleTimeout``.
 extension ChatChannel {
+    /// Starts an idle period now. Armed before the socket exists too: a
+    /// client sets the timeout, then connects.
     func armIdleTimer() {
-        idleTimer?.cancel()
-        idleTimer = nil
-        // Armed before the socket exists too: a client sets it, then connects.
-        guard let idleTimeout else { return }
-        lastActivity = loop.clock.now
-        idleTimer = loop.schedule(after: idleTimeout) { [weak self] in self?.idleTimerFired() }
+        guard let idle else { return }
+        idle.cancel()
+        idle.lastActivity = loop.clock.now
+        idle.timer = loop.schedule(after: idle.duration) { [weak self] in self?.idleTimerFired() }
     }
 
     private func idleTimerFired() {
-        guard let idleTimeout, isOpen else { return }
-        let due = lastActivity.advanced(by: idleTimeout)
+        guard let idle, isOpen else { return }
+        let due = idle.lastActivity.advanced(by: idle.duration)
         if loop.clock.now >= due {
-            idleTimer = nil
+            idle.timer = nil
             runAsHook { try handleIdleTimeout() }
             // A handler that keeps the connection gets a new idle period.
-            if idleTimer == nil, isOpen, !output.isClosePending { armIdleTimer() }
+            if self.idle === idle, idle.timer == nil, isOpen, !output.isClosePending { armIdleTimer() }
         } else {
-            idleTimer = loop.schedule(at: due) { [weak self] in self?.idleTimerFired() }
+            idle.timer = loop.schedule(at: due) { [weak self] in self?.idleTimerFired() }
         }
     }
 }

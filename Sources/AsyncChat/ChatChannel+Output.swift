@@ -9,6 +9,10 @@ extension ChatChannel {
     ///   was called.
     @discardableResult
     public func push(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        // The common case: a reply while input is handled, well under the
+        // limits. Replies are gathered only while the connection is open and
+        // takes pushes, so the checks below are not needed for it.
+        if output.gather(bytes, limit: min(highWatermark, maxQueuedOutput)) { return true }
         guard isOpen, output.acceptsPushes else { return false }
         do {
             let report = try output.push(bytes, to: self, sendsAtOnce: input.delivery == .idle, limits: outputLimits)

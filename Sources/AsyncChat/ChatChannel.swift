@@ -96,7 +96,12 @@ open class ChatChannel: Dispatcher, OutputSink {
     /// ``handleIdleTimeout()``), counted from the last input or from when it
     /// is set, also before ``Dispatcher/connect(to:)``; nil, the default, never does.
     public var idleTimeout: Duration? {
-        didSet { armIdleTimer() }
+        get { idle?.duration }
+        set {
+            idle?.cancel()
+            idle = newValue.map { IdleTimeout(duration: $0, now: loop.clock.now) }
+            armIdleTimer()
+        }
     }
 
     // MARK: State
@@ -109,8 +114,7 @@ open class ChatChannel: Dispatcher, OutputSink {
     /// Counts connections, so that work begun for one never touches the next
     /// (a handler may close the channel and connect it again).
     @exclusivity(unchecked) private var connection: UInt32 = 0
-    var idleTimer: LoopTimer?
-    @exclusivity(unchecked) var lastActivity = LoopInstant(nanoseconds: 0)
+    @exclusivity(unchecked) var idle: IdleTimeout?
 
     // MARK: Input hooks
 
@@ -205,10 +209,11 @@ open class ChatChannel: Dispatcher, OutputSink {
 
     public final override func handleRead() throws {
         guard !isInputHeld, !output.isClosePending else { return }
-        let count = try recvIntoLoopBuffer()
-        guard count > 0 else { return }
-        if idleTimeout != nil { lastActivity = loop.clock.now }
-        try deliver(loop.readBytes(count))
+        let loop = self.loop
+        try receive(upTo: .max, loop: loop) { bytes in
+            if let idle { idle.lastActivity = loop.clock.now }
+            try deliver(bytes, loop: loop)
+        }
     }
 
     /// Reading is wanted unless paused, closing, or held back by full output.
@@ -248,39 +253,43 @@ open class ChatChannel: Dispatcher, OutputSink {
         let current = connection
         loop.deferUntilNextPass { [weak self] in
             guard let self, self.isOpen, self.connection == current else { return }
-            self.runAsHook { try self.deliver([]) }
+            self.runAsHook { try self.deliver([], loop: self.loop) }
         }
     }
 
     /// Frames `bytes` (after anything kept from earlier reads), then sends the
     /// replies the handlers pushed, in one go.
-    private func deliver(_ bytes: ArraySlice<UInt8>) throws {
-        var window: ArraySlice<UInt8>
-        if input.unframed.isEmpty {
-            window = bytes
-        } else {
+    private func deliver(_ bytes: ArraySlice<UInt8>, loop: EventLoop) throws {
+        guard input.unframed.isEmpty else {
             input.unframed.append(contentsOf: bytes)
-            window = input.unframed[...]
+            let window = input.unframed[...]
             input.unframed = []
+            try deliver(window: window, loop: loop)
+            return
         }
+        try deliver(window: bytes, loop: loop)
+    }
+
+    private func deliver(window: ArraySlice<UInt8>, loop: EventLoop) throws {
         let current = connection
         input.delivery = .delivering
-        if connected { output.beginGathering(in: loop.gatherBuffer) }
+        if connected { output.beginGathering(in: loop.scratch) }
+        var consumed = 0
         do {
-            try frame(&window, connection: current)
+            try frame(window, consumed: &consumed, connection: current)
         } catch {
-            keep(window, connection: current)
+            keep(window, from: consumed, connection: current)
             // Replies to the frames handled before the failure still go out,
             // as they would have had those frames arrived in earlier reads.
-            if isOpen, connection == current {
+            if connection == current {
                 try? sendGatheredReplies()
                 try? flushOutput()
             }
             output.dropGathered()
             throw error
         }
-        keep(window, connection: current)
-        guard isOpen, connection == current else {
+        keep(window, from: consumed, connection: current)
+        guard connection == current else {
             output.dropGathered()
             return
         }
@@ -291,20 +300,27 @@ open class ChatChannel: Dispatcher, OutputSink {
 
     /// Ends a delivery: keeps what could not be framed yet, and nothing that
     /// points into the loop's shared read buffer.
-    private func keep(_ window: ArraySlice<UInt8>, connection current: UInt32) {
+    private func keep(_ window: ArraySlice<UInt8>, from consumed: Int, connection current: UInt32) {
         guard connection == current else { return }
-        if input.delivery == .delivering, !window.isEmpty, isOpen { input.unframed = Array(window) }
+        if input.delivery == .delivering, consumed < window.count {
+            input.unframed = Array(window[(window.startIndex + consumed)...])
+        }
         input.delivery = .idle
         input.frame.own()
     }
 
     /// Hands out frames one piece at a time, with the terminator in force at
-    /// that moment, until the window is used up or a handler holds input back.
-    private func frame(_ window: inout ArraySlice<UInt8>, connection current: UInt32) throws {
-        while input.delivery == .delivering, connection == current, isOpen, !isInputHeld, !output.isClosePending,
-              let piece = framer.nextPiece(from: &window) {
-            if !piece.data.isEmpty { collect(piece.data) }
-            if piece.endsFrame { try endFrame() }
+    /// that moment, until the window is used up, a handler holds input back,
+    /// or the connection ends (`close()` moves `connection` on).
+    private func frame(_ window: ArraySlice<UInt8>, consumed: inout Int, connection current: UInt32) throws {
+        try window.withUnsafeBytes { raw in
+            while input.delivery == .delivering, connection == current, !isInputHeld, !output.isClosePending,
+                  let piece = framer.nextPiece(in: UnsafeRawBufferPointer(rebasing: raw[consumed...])) {
+                let start = window.startIndex &+ consumed
+                consumed &+= piece.consumed
+                if piece.dataCount > 0 { collect(window[start..<(start &+ piece.dataCount)]) }
+                if piece.endsFrame { try endFrame() }
+            }
         }
     }
 
@@ -376,8 +392,7 @@ open class ChatChannel: Dispatcher, OutputSink {
     /// Closes at once, dropping buffered input and queued output.
     open override func close() {
         resetConnectionState()
-        idleTimer?.cancel()
-        idleTimer = nil
+        idle?.cancel()
         super.close()
     }
 

@@ -20,9 +20,9 @@ struct ChannelOutput {
         case halfClosePending
         /// The FIN was sent.
         case halfClosed
-        /// The channel closes once the queue up to its close marker is sent;
-        /// then the completion runs.
-        case closePending((() -> Void)?)
+        /// The channel closes once the queue up to its close marker (which
+        /// holds the completion) is sent.
+        case closePending
     }
 
     /// What the channel must tell the application after an output operation.
@@ -46,9 +46,34 @@ struct ChannelOutput {
     private(set) var ending = Ending.open
     private(set) var isWritable = true
     private var queue: OutputQueue?
-    /// The loop's buffer while replies are gathered in it: input is being
-    /// handled and nothing was queued before.
-    private var gathered: ScratchBuffer?
+    /// The loop's scratch memory while replies are gathered in it: input is
+    /// being handled and nothing was queued before.
+    private var gathered: Gathered?
+
+    /// Replies gathered in memory the loop lends for one handler.
+    private struct Gathered {
+        let base: UnsafeMutableRawPointer
+        let capacity: UInt32
+        var count: UInt32 = 0
+
+        init(space: UnsafeMutableRawBufferPointer) {
+            base = space.baseAddress.unsafelyUnwrapped
+            capacity = UInt32(clamping: space.count)
+        }
+
+        var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: Int(count)) }
+
+        /// Appends `bytes`; false, appending nothing, when they do not fit.
+        @inline(__always)
+        mutating func append(_ bytes: UnsafeRawBufferPointer) -> Bool {
+            guard bytes.count <= Int(capacity &- count) else { return false }
+            if let source = bytes.baseAddress {
+                (base + Int(count)).copyMemory(from: source, byteCount: bytes.count)
+                count &+= UInt32(truncatingIfNeeded: bytes.count)
+            }
+            return true
+        }
+    }
 
     var acceptsPushes: Bool {
         if case .open = ending { return true }
@@ -66,13 +91,13 @@ struct ChannelOutput {
     var isQueueEmpty: Bool { queue?.isEmpty ?? true }
 
     /// Bytes pushed and not yet sent, gathered ones included.
-    var count: Int { (queue?.byteCount ?? 0) + (gathered?.count ?? 0) }
+    var count: Int { (queue?.byteCount ?? 0) + Int(gathered?.count ?? 0) }
 
     // MARK: Gathering
 
-    /// Starts gathering replies in `buffer` when nothing is queued.
-    mutating func beginGathering(in buffer: ScratchBuffer) {
-        if isQueueEmpty { gathered = buffer }
+    /// Starts gathering replies in `space` when nothing is queued.
+    mutating func beginGathering(in space: UnsafeMutableRawBufferPointer) {
+        if isQueueEmpty { gathered = Gathered(space: space) }
     }
 
     /// Sends the gathered replies with one call and queues what the sink did
@@ -80,8 +105,7 @@ struct ChannelOutput {
     mutating func sendGathered<Sink: OutputSink>(to sink: Sink, limits: Limits) throws(SystemError) -> Report {
         guard let buffer = gathered else { return [] }
         gathered = nil
-        defer { buffer.removeAll() }
-        guard !buffer.isEmpty, sink.canSend else { return [] }
+        guard buffer.count > 0, sink.canSend else { return [] }
         let replies = buffer.bytes
         let sent = try sink.send(replies)
         if sent < replies.count, sink.canSend { makeQueue().append(UnsafeRawBufferPointer(rebasing: replies[sent...])) }
@@ -90,7 +114,6 @@ struct ChannelOutput {
 
     /// Stops gathering, dropping what was gathered.
     mutating func dropGathered() {
-        gathered?.removeAll()
         gathered = nil
     }
 
@@ -99,19 +122,31 @@ struct ChannelOutput {
     private mutating func queueGathered() {
         guard let buffer = gathered else { return }
         gathered = nil
-        if !buffer.isEmpty { makeQueue().append(buffer.bytes) }
-        buffer.removeAll()
+        if buffer.count > 0 { makeQueue().append(buffer.bytes) }
     }
 
     // MARK: Pushing
+
+    /// Gathers `bytes` when that is all there is to do: replies are being
+    /// gathered, they fit, and the queue stays at or under `limit`; false,
+    /// doing nothing, otherwise.
+    @inline(__always)
+    mutating func gather(_ bytes: UnsafeRawBufferPointer, limit: Int) -> Bool {
+        guard var buffer = gathered, Int(buffer.count) &+ bytes.count <= limit, buffer.append(bytes) else { return false }
+        gathered = buffer
+        return true
+    }
 
     /// Adds `bytes` behind everything pushed before: gathered, sent at once
     /// when `sendsAtOnce` and nothing is queued, or queued.
     mutating func push<Sink: OutputSink>(
         _ bytes: UnsafeRawBufferPointer, to sink: Sink, sendsAtOnce: Bool, limits: Limits
     ) throws(SystemError) -> Report {
-        if let buffer = gathered {
-            if buffer.append(bytes) { return grew(limits) }
+        if var buffer = gathered {
+            if buffer.append(bytes) {
+                gathered = buffer
+                return grew(limits)
+            }
             queueGathered()
             makeQueue().append(bytes)
         } else if sendsAtOnce, isQueueEmpty, sink.canSend {
@@ -133,8 +168,8 @@ struct ChannelOutput {
     /// Queues the close marker behind everything pushed so far.
     mutating func closeWhenDone(then completion: (() -> Void)?) {
         queueGathered()
-        ending = .closePending(completion)
-        makeQueue().appendClose()
+        ending = .closePending
+        makeQueue().appendClose(then: completion)
     }
 
     /// A FIN follows everything pushed so far.
@@ -144,10 +179,8 @@ struct ChannelOutput {
     }
 
     /// Takes the completion of a reached close.
-    mutating func takeCloseCompletion() -> (() -> Void)? {
-        guard case .closePending(let completion) = ending else { return nil }
-        ending = .closePending(nil)
-        return completion
+    func takeCloseCompletion() -> (() -> Void)? {
+        queue?.takeCloseCompletion()
     }
 
     // MARK: Writing
@@ -172,8 +205,7 @@ struct ChannelOutput {
     /// Drops everything queued and gathered; a pending close stays pending.
     mutating func removeAll(limits: Limits) -> Report {
         dropGathered()
-        queue?.removeAll()
-        if case .closePending = ending { makeQueue().appendClose() }
+        queue?.removeAll(keepingClose: true)
         return shrank(limits)
     }
 

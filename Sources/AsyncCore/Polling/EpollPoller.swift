@@ -10,6 +10,8 @@ final class EpollPoller: Poller {
     /// Descriptors epoll refuses (regular files, `EPERM`) are always ready, as
     /// `poll` reports them; they are kept here and reported on every wait.
     @exclusivity(unchecked) private var alwaysReady: [Int32: (token: UInt64, interest: Interest)] = [:]
+    @exclusivity(unchecked) private var alwaysReadyEvents: [ReadyEvent] = []
+    @exclusivity(unchecked) private var kernelReadyCount = 0
 
     init(capacity: Int = 1024) throws(SystemError) {
         epollFD = try Syscall.retrying(.epollCreate) { epoll_create1(Int32(EPOLL_CLOEXEC)) }
@@ -41,8 +43,7 @@ final class EpollPoller: Poller {
         throw SystemError(.epollCtl, errno: error)
     }
 
-    func wait(timeoutMS: Int32, into ready: inout [ReadyEvent]) throws(SystemError) {
-        ready.removeAll(keepingCapacity: true)
+    func wait(timeoutMS: Int32) throws(SystemError) -> Int {
         let timeout = alwaysReady.isEmpty ? timeoutMS : 0
         let capacity = Int32(kernelEvents.count)
         let count = kernelEvents.withUnsafeMutableBufferPointer { buffer in
@@ -50,19 +51,26 @@ final class EpollPoller: Poller {
         }
         if count < 0 {
             let error = Glibc.errno
-            if error == EINTR { return }
+            if error == EINTR { return 0 }
             throw SystemError(.epollWait, errno: error)
         }
-        for index in 0..<Int(count) {
-            let event = kernelEvents[index]
-            ready.append(ReadyEvent(token: event.data.u64, events: EpollPoller.events(event.events)))
-        }
+        kernelReadyCount = Int(count)
+        guard !alwaysReady.isEmpty else { return kernelReadyCount }
+        alwaysReadyEvents.removeAll(keepingCapacity: true)
         for (_, registration) in alwaysReady {
             var events: ReadyEvents = []
             if registration.interest.contains(.read) { events.insert(.read) }
             if registration.interest.contains(.write) { events.insert(.write) }
-            ready.append(ReadyEvent(token: registration.token, events: events))
+            alwaysReadyEvents.append(ReadyEvent(token: registration.token, events: events))
         }
+        return kernelReadyCount + alwaysReadyEvents.count
+    }
+
+    @inline(__always)
+    func readyEvent(at index: Int) -> ReadyEvent {
+        guard index < kernelReadyCount else { return alwaysReadyEvents[index - kernelReadyCount] }
+        let event = kernelEvents[index]
+        return ReadyEvent(token: event.data.u64, events: EpollPoller.events(event.events))
     }
 
     func close() {
@@ -76,6 +84,7 @@ final class EpollPoller: Poller {
         return mask
     }
 
+    @inline(__always)
     private static func events(_ mask: UInt32) -> ReadyEvents {
         var events: ReadyEvents = []
         if mask & EPOLLIN.rawValue != 0 { events.insert(.read) }

@@ -8,6 +8,8 @@ final class PollPoller: Poller {
     @exclusivity(unchecked) private var descriptors: [pollfd] = []
     @exclusivity(unchecked) private var tokens: [UInt64] = []
     @exclusivity(unchecked) private var indexByFD: [Int32: Int] = [:]
+    /// What the last wait found, copied out: a handler may change `descriptors`.
+    @exclusivity(unchecked) private var ready: [ReadyEvent] = []
 
     func update(fd: Int32, token: UInt64, from old: Interest, to new: Interest) throws(SystemError) {
         if new.isEmpty {
@@ -33,21 +35,26 @@ final class PollPoller: Poller {
         }
     }
 
-    func wait(timeoutMS: Int32, into ready: inout [ReadyEvent]) throws(SystemError) {
+    func wait(timeoutMS: Int32) throws(SystemError) -> Int {
         ready.removeAll(keepingCapacity: true)
         let count = descriptors.withUnsafeMutableBufferPointer { buffer in
             Glibc.poll(buffer.baseAddress, nfds_t(buffer.count), timeoutMS)
         }
         if count < 0 {
             let error = Glibc.errno
-            if error == EINTR { return }
+            if error == EINTR { return 0 }
             throw SystemError(.poll, errno: error)
         }
-        guard count > 0 else { return }
+        guard count > 0 else { return 0 }
         for index in descriptors.indices where descriptors[index].revents != 0 {
             ready.append(ReadyEvent(token: tokens[index], events: PollPoller.events(descriptors[index].revents)))
             descriptors[index].revents = 0
         }
+        return ready.count
+    }
+
+    func readyEvent(at index: Int) -> ReadyEvent {
+        ready[index]
     }
 
     func close() {}
