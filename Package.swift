@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Chat", dependencies: ["AsyncChat", "AsyncCore"], path: "Protocols/Chat"),
         .target(name: "SMTP", dependencies: ["AsyncChat", "AsyncCore"], path: "Protocols/SMTP"),
 
-        .target(name: "ExampleSupport", path: "Examples/ExampleSupport"),
+        .target(name: "ExampleSupport", dependencies: ["AsyncCore"], path: "Examples/ExampleSupport"),
         .executableTarget(name: "echo-server", dependencies: ["AsyncCore", "Echo", "ExampleSupport"], path: "Examples/echo-server"),
         .executableTarget(name: "echo-client", dependencies: ["AsyncCore", "AsyncChat", "ExampleSupport"], path: "Examples/echo-client"),
         .executableTarget(name: "http-client", dependencies: ["AsyncCore", "ExampleSupport"], path: "Examples/http-client"),

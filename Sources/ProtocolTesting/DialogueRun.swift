@@ -133,8 +133,8 @@ final class DialogueRun {
             serverEnd = first
             if let size = socketBufferSize {
                 for end in [first, second] {
-                    try end.setOption(level: SOL_SOCKET, name: SO_SNDBUF, value: Int32(clamping: size))
-                    try end.setOption(level: SOL_SOCKET, name: SO_RCVBUF, value: Int32(clamping: size))
+                    try end.setOption(.sendBufferSize, to: size)
+                    try end.setOption(.receiveBufferSize, to: size)
                 }
             }
             scripted = try ScriptedClient(client: client, socket: second, loop: loop)
@@ -176,7 +176,7 @@ final class DialogueRun {
             )
         }
         // Each write should leave as its own segment, so chunk boundaries survive as far as TCP allows.
-        try? scripted.socket?.setOption(level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1)
+        try? scripted.socket?.setOption(.noDelay, to: 1)
         return scripted
     }
 

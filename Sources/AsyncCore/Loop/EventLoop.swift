@@ -359,6 +359,6 @@ public final class EventLoop {
     private static func standardErrorLogger(_ line: String) {
         var text = line
         text.append("\n")
-        text.withUTF8 { bytes in _ = Glibc.write(2, bytes.baseAddress, bytes.count) }
+        text.withUTF8 { bytes in _ = try? FileDescriptor.standardError.writeAll(UnsafeRawBufferPointer(bytes)) }
     }
 }

@@ -13,7 +13,7 @@ final class ControlChannel: FileDispatcher {
 
     init(loop: EventLoop, report: @escaping () -> String) throws(SystemError) {
         self.report = report
-        try super.init(fileDescriptor: 0, loop: loop)
+        try super.init(fileDescriptor: .standardInput, loop: loop)
     }
 
     override func writable() -> Bool { false }
