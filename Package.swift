@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "AsyncCore", dependencies: ["CSystem"]),
         .target(name: "AsyncChat", dependencies: ["AsyncCore", "CSystem"]),
         .target(name: "ProtocolTesting", dependencies: ["AsyncCore"]),
-        .executableTarget(name: "scripted-peer", dependencies: ["ProtocolTesting"]),
+        .executableTarget(name: "scripted-peer", dependencies: ["ProtocolTesting", "AsyncCore"]),
 
         .target(name: "Echo", dependencies: ["AsyncCore", "AsyncChat"], path: "Protocols/Echo"),
         .target(name: "Chat", dependencies: ["AsyncChat", "AsyncCore"], path: "Protocols/Chat"),

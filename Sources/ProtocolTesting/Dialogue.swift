@@ -1,5 +1,4 @@
 import AsyncCore
-import Glibc
 
 /// A scripted conversation with a server: what clients send, what they
 /// must receive, when time passes. Run it against real dispatchers

@@ -1,5 +1,4 @@
 import AsyncCore
-import Glibc
 
 /// One run of a compiled dialogue under one chunking: a fresh loop, fresh
 /// connections, the steps in order, then the check that nothing was left
@@ -602,11 +601,12 @@ final class DialogueRun {
     }
 
     private func waitForClientInput(_ limit: Duration) {
-        var descriptors = clients.values.filter { $0.isOpen && $0.isReading && !$0.inputClosed }.map {
-            pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0)
+        var entries = PollSet()
+        for client in clients.values where client.isOpen && client.isReading && !client.inputClosed {
+            entries.append(client.descriptor, events: .input)
         }
         let milliseconds = Int32(clamping: max(1, limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000))
-        _ = descriptors.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), milliseconds) }
+        _ = try? entries.wait(timeoutMS: milliseconds)
     }
 
     private func runPass(timeout: Duration) throws(DialogueFailure) {

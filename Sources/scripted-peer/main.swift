@@ -1,3 +1,4 @@
+import AsyncCore
 import Glibc
 import ProtocolTesting
 
@@ -9,8 +10,7 @@ func printLine(_ text: String) {
 
 /// Writes a line to standard error, unbuffered.
 func printError(_ text: String) {
-    let line = Array("scripted-peer: \(text)\n".utf8)
-    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    try? FileDescriptor.standardError.writeAll(Array("scripted-peer: \(text)\n".utf8))
 }
 
 signal(SIGPIPE, SIG_IGN)

@@ -13,12 +13,12 @@ struct OutputTests {
     static func temporaryFile(_ contents: [UInt8]) throws -> String {
         var template = Array("/tmp/asyncchat-test-XXXXXX".utf8CString)
         let descriptor = mkstemp(&template)
-        guard descriptor >= 0 else { throw SystemError(.open, errno: errno) }
+        guard descriptor >= 0 else { throw SystemError(.open, errno: Errno(rawValue: errno)) }
         defer { close(descriptor) }
         var written = 0
         while written < contents.count {
             let count = contents[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            guard count > 0 else { throw SystemError(.write, errno: errno) }
+            guard count > 0 else { throw SystemError(.write, errno: Errno(rawValue: errno)) }
             written += count
         }
         return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
@@ -52,7 +52,7 @@ struct OutputTests {
     }
 
     @Test func fileProducerRefusesAMissingFile() {
-        #expect(throws: SystemError(.open, errno: ENOENT)) {
+        #expect(throws: SystemError(.open, errno: .noSuchFileOrDirectory)) {
             try FileProducer(path: "/nonexistent/asyncchat-test")
         }
     }
@@ -60,7 +60,7 @@ struct OutputTests {
     @Test func fileProducerEndsOnAReadErrorAndKeepsIt() throws {
         let producer = try FileProducer(path: "/")
         #expect(producer.more() == nil)
-        #expect(producer.readError == SystemError(.read, errno: EISDIR))
+        #expect(producer.readError == SystemError(.read, errno: .isDirectory))
         #expect(producer.more() == nil)
     }
 

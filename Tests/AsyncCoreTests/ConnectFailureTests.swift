@@ -39,7 +39,7 @@ struct ConnectFailureTests {
 
         try loop.run(until: { !client.isOpen })
         #expect(client.errors.count == 1)
-        #expect(client.errors.first as? SystemError == SystemError(.connect, errno: ECONNREFUSED))
+        #expect(client.errors.first as? SystemError == SystemError(.connect, errno: .connectionRefused))
         #expect(client.connects == 0)
         #expect(!client.connecting && !client.connected)
         #expect(loop.dispatchers.isEmpty)
@@ -53,7 +53,7 @@ struct ConnectFailureTests {
         try client.connect(to: .unix(path: UnixSocketPath.next()))
 
         try loop.run(until: { !client.isOpen })
-        #expect(client.errors.map { $0 as? SystemError } == [SystemError(.connect, errno: ENOENT)])
+        #expect(client.errors.map { $0 as? SystemError } == [SystemError(.connect, errno: .noSuchFileOrDirectory)])
         #expect(client.connects == 0)
     }
 
@@ -96,7 +96,7 @@ struct ConnectFailureTests {
         let refused = clients.filter { !$0.errors.isEmpty }
         #expect(!refused.isEmpty)
         for client in refused {
-            #expect(client.errors.map { $0 as? SystemError } == [SystemError(.connect, errno: EAGAIN)])
+            #expect(client.errors.map { $0 as? SystemError } == [SystemError(.connect, errno: .wouldBlock)])
             #expect(client.connects == 0)
             #expect(!client.isOpen)
         }

@@ -30,7 +30,7 @@ struct FileDispatcherTests {
         let file = try TemporaryFile(contents: Self.content)
         defer { file.remove() }
         let descriptor = try file.open(O_RDONLY)
-        let dispatcher = try FileDispatcher(fileDescriptor: descriptor, loop: loop)
+        let dispatcher = try FileDispatcher(fileDescriptor: FileDescriptor(rawValue: descriptor), loop: loop)
         _ = Glibc.close(descriptor)
 
         #expect(dispatcher.descriptor != descriptor)
@@ -49,7 +49,7 @@ struct FileDispatcherTests {
         let file = try TemporaryFile(contents: Self.content)
         defer { file.remove() }
         let descriptor = try file.open(O_WRONLY | O_APPEND)
-        let dispatcher = try FileDispatcher(fileDescriptor: descriptor, loop: loop)
+        let dispatcher = try FileDispatcher(fileDescriptor: FileDescriptor(rawValue: descriptor), loop: loop)
         _ = Glibc.close(descriptor)
 
         #expect(try dispatcher.send(Array("Come again?".utf8)) == 11)
@@ -66,7 +66,7 @@ struct FileDispatcherTests {
         defer { file.remove() }
         let descriptor = try file.open(O_RDONLY)
         defer { _ = Glibc.close(descriptor) }
-        let reader = try FileReader(fileDescriptor: descriptor, loop: loop)
+        let reader = try FileReader(fileDescriptor: FileDescriptor(rawValue: descriptor), loop: loop)
 
         try loop.run(timeout: .milliseconds(10), count: 2)
         #expect(reader.chunks.flatMap { $0 } == Self.content)
@@ -80,7 +80,7 @@ struct FileDispatcherTests {
         let loop = try EventLoop(backend: backend)
         defer { loop.closeAll() }
         let (readEnd, writeEnd) = try makePipe()
-        let reader = try FileReader(fileDescriptor: readEnd, loop: loop)
+        let reader = try FileReader(fileDescriptor: FileDescriptor(rawValue: readEnd), loop: loop)
         _ = Glibc.close(readEnd)
 
         try writeAll(writeEnd, Self.content)
@@ -107,7 +107,7 @@ struct FileDispatcherTests {
         let loop = try EventLoop(backend: backend)
         defer { loop.closeAll() }
         let (readEnd, writeEnd) = try makePipe()
-        let writer = try PipeWriter(fileDescriptor: writeEnd, loop: loop)
+        let writer = try PipeWriter(fileDescriptor: FileDescriptor(rawValue: writeEnd), loop: loop)
         _ = Glibc.close(writeEnd)
         _ = Glibc.close(readEnd)
 
@@ -122,7 +122,7 @@ struct FileDispatcherTests {
         let loop = try EventLoop(backend: backend)
         let (readEnd, writeEnd) = try makePipe()
         defer { _ = Glibc.close(readEnd); _ = Glibc.close(writeEnd) }
-        let dispatcher = try FileDispatcher(fileDescriptor: readEnd, loop: loop)
+        let dispatcher = try FileDispatcher(fileDescriptor: FileDescriptor(rawValue: readEnd), loop: loop)
         dispatcher.close()
         dispatcher.close()
         #expect(!dispatcher.isOpen)

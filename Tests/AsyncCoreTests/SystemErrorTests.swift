@@ -6,28 +6,29 @@ import Testing
 @Suite("System errors")
 struct SystemErrorTests {
     @Test func messageIsTheCLibrarysText() {
-        #expect(SystemError.message(for: EPERM) == String(cString: strerror(EPERM)))
-        #expect(SystemError.message(for: ECONNREFUSED) == "Connection refused")
+        #expect(Errno(rawValue: EPERM).message == String(cString: strerror(EPERM)))
+        #expect(Errno(rawValue: ECONNREFUSED).message == "Connection refused")
     }
 
     @Test func messageIsNeverEmpty() {
-        #expect(!SystemError.message(for: -1).isEmpty)
-        #expect(!SystemError.message(for: 0x7fff_ffff).isEmpty)
+        #expect(!Errno(rawValue: -1).message.isEmpty)
+        #expect(!Errno(rawValue: 0x7fff_ffff).message.isEmpty)
         for errno in Int32(0)...200 {
-            #expect(!SystemError.message(for: errno).isEmpty, "errno \(errno)")
+            #expect(!Errno(rawValue: errno).message.isEmpty, "errno \(errno)")
         }
     }
 
     @Test func descriptionNamesTheCallTheMessageAndTheSymbol() {
-        #expect("\(SystemError(.connect, errno: ECONNREFUSED))" == "connect failed: Connection refused (ECONNREFUSED)")
-        #expect("\(SystemError(.epollWait, errno: EBADF))" == "epoll_wait failed: Bad file descriptor (EBADF)")
-        #expect(SystemError.name(for: 4242) == "errno 4242")
+        #expect("\(SystemError(.connect, errno: .connectionRefused))" == "connect failed: Connection refused (ECONNREFUSED)")
+        #expect("\(SystemError(.epollWait, errno: .badFileDescriptor))" == "epoll_wait failed: Bad file descriptor (EBADF)")
+        #expect("\(SystemError(.open, errno: .noSuchFileOrDirectory, path: "/no/such"))"
+            == "open /no/such failed: No such file or directory (ENOENT)")
     }
 
     @Test func exactlyAsyncoresDisconnectErrnosCountAsDisconnects() {
         let disconnects: Set<Int32> = [ECONNRESET, ENOTCONN, ESHUTDOWN, ECONNABORTED, EPIPE, EBADF]
         for errno in Int32(1)...200 {
-            #expect(SystemError(.recv, errno: errno).isDisconnect == disconnects.contains(errno), "errno \(errno)")
+            #expect(SystemError(.recv, errno: Errno(rawValue: errno)).isDisconnect == disconnects.contains(errno), "errno \(errno)")
         }
     }
 }

@@ -65,6 +65,8 @@ import Testing
         let temporary = try TemporaryDirectory()
         defer { temporary.remove() }
         _ = FileManager.default.createFile(atPath: temporary.path + "/file", contents: Data())
-        #expect(throws: MaildirError.self) { _ = try MaildirHandler(directory: temporary.path + "/file") }
+        #expect(throws: SystemError(.mkdir, errno: .fileExists, path: temporary.path + "/file")) {
+            _ = try MaildirHandler(directory: temporary.path + "/file")
+        }
     }
 }

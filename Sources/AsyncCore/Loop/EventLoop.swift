@@ -1,5 +1,3 @@
-import CSystem
-import Glibc
 
 /// A single-threaded event loop: asyncore's socket map and `loop()` as an object.
 ///

@@ -2,28 +2,30 @@ import Glibc
 
 /// The descriptors one `poll` call watches, as a dense array of entries
 /// that is patched in place, never rebuilt per call.
-struct PollSet {
+package struct PollSet {
     private var entries: [pollfd] = []
 
-    var count: Int { entries.count }
+    package init() {}
+
+    package var count: Int { entries.count }
 
     /// Adds an entry at the end (index `count`).
-    mutating func append(_ fd: Int32, events: PollEvents) {
+    package mutating func append(_ fd: Int32, events: PollEvents) {
         entries.append(pollfd(fd: fd, events: events.rawValue, revents: 0))
     }
 
     /// Changes what entry `index` waits for.
-    mutating func setEvents(_ events: PollEvents, at index: Int) {
+    package mutating func setEvents(_ events: PollEvents, at index: Int) {
         entries[index].events = events.rawValue
     }
 
     /// The descriptor of entry `index`.
-    func descriptor(at index: Int) -> Int32 {
+    package func descriptor(at index: Int) -> Int32 {
         entries[index].fd
     }
 
     /// Removes entry `index` by moving the last entry into its place.
-    mutating func removeMovingLast(at index: Int) {
+    package mutating func removeMovingLast(at index: Int) {
         entries[index] = entries[entries.count - 1]
         entries.removeLast()
     }
@@ -31,7 +33,7 @@ struct PollSet {
     /// Waits up to `timeoutMS` (-1: no limit); returns the number of entries
     /// with events, 0 when a signal interrupted the wait. The corresponding C
     /// function is `poll`.
-    mutating func wait(timeoutMS: Int32) throws(SystemError) -> Int {
+    package mutating func wait(timeoutMS: Int32) throws(SystemError) -> Int {
         let count = entries.withUnsafeMutableBufferPointer { buffer in
             poll(buffer.baseAddress, nfds_t(buffer.count), timeoutMS)
         }
@@ -42,7 +44,7 @@ struct PollSet {
     }
 
     /// What the last wait reported for entry `index`, clearing it.
-    mutating func takeReturnedEvents(at index: Int) -> PollEvents {
+    package mutating func takeReturnedEvents(at index: Int) -> PollEvents {
         let returned = PollEvents(rawValue: entries[index].revents)
         entries[index].revents = 0
         return returned

@@ -4,7 +4,7 @@ import Glibc
 /// Why a ``ChildProcess`` could not start.
 struct SpawnError: Error, CustomStringConvertible {
     let errno: Int32
-    var description: String { "posix_spawn failed: \(SystemError.message(for: errno))" }
+    var description: String { "posix_spawn failed: \(Errno(rawValue: errno).message)" }
 }
 
 /// A child process whose standard output the test reads line by line, with
@@ -60,7 +60,7 @@ final class ChildProcess {
                 continue
             }
             if count == 0 { return nil }
-            guard errno == EAGAIN || errno == EINTR else { throw SystemError(.read, errno: errno) }
+            guard errno == EAGAIN || errno == EINTR else { throw SystemError(.read, errno: Errno(rawValue: errno)) }
             let left = ContinuousClock.now.duration(to: deadline)
             if left <= .zero { throw PeerError.timedOut("read a line from child \(pid)") }
             var descriptor = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
@@ -109,11 +109,11 @@ final class ChildProcess {
     /// User plus system CPU time the child has used so far.
     func cpuTime() throws -> Duration {
         let descriptor = Glibc.open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw SystemError(.open, errno: errno) }
+        guard descriptor >= 0 else { throw SystemError(.open, errno: Errno(rawValue: errno)) }
         defer { _ = Glibc.close(descriptor) }
         var bytes = [UInt8](repeating: 0, count: 1024)
         let count = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-        guard count > 0 else { throw SystemError(.read, errno: errno) }
+        guard count > 0 else { throw SystemError(.read, errno: Errno(rawValue: errno)) }
         // Fields after the parenthesised command name: state is the first,
         // utime the 12th and stime the 13th (proc(5) fields 14 and 15).
         let text = String(decoding: bytes[0..<count], as: UTF8.self)

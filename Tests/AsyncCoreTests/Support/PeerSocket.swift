@@ -27,8 +27,7 @@ struct PeerSocket {
         do {
             if try !socket.connect(to: address) {
                 try peer.wait(for: Int16(POLLOUT), within: limit, "connect to \(address)")
-                let error = try socket.pendingError()
-                if error != 0 { throw SystemError(.connect, errno: error) }
+                if let error = try socket.pendingError() { throw SystemError(.connect, errno: error) }
             }
         } catch {
             socket.close()
@@ -90,7 +89,7 @@ struct PeerSocket {
             let ready = poll(&descriptor, 1, milliseconds)
             if ready > 0 { return }
             if ready == 0 { throw PeerError.timedOut(what) }
-            if errno != EINTR { throw SystemError(.poll, errno: errno) }
+            if errno != EINTR { throw SystemError(.poll, errno: Errno(rawValue: errno)) }
         }
     }
 }
@@ -99,6 +98,6 @@ struct PeerSocket {
 func setLingerZero(_ socket: Socket) throws {
     var value = linger(l_onoff: 1, l_linger: 0)
     if setsockopt(socket.descriptor, SOL_SOCKET, SO_LINGER, &value, socklen_t(MemoryLayout<linger>.size)) != 0 {
-        throw SystemError(.setsockopt, errno: errno)
+        throw SystemError(.setsockopt, errno: Errno(rawValue: errno))
     }
 }

@@ -8,7 +8,7 @@ struct TemporaryFile {
     init(contents: [UInt8]) throws {
         var template = Array("/tmp/asyncore-test-XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { throw SystemError(.open, errno: errno) }
+        guard descriptor >= 0 else { throw SystemError(.open, errno: Errno(rawValue: errno)) }
         defer { _ = Glibc.close(descriptor) }
         path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         try writeAll(descriptor, contents)
@@ -17,7 +17,7 @@ struct TemporaryFile {
     /// Opens the file with `flags`; the caller closes the descriptor.
     func open(_ flags: Int32) throws -> Int32 {
         let descriptor = Glibc.open(path, flags | O_CLOEXEC)
-        guard descriptor >= 0 else { throw SystemError(.open, errno: errno) }
+        guard descriptor >= 0 else { throw SystemError(.open, errno: Errno(rawValue: errno)) }
         return descriptor
     }
 
@@ -28,7 +28,7 @@ struct TemporaryFile {
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 { throw SystemError(.read, errno: errno) }
+            if count < 0 { throw SystemError(.read, errno: Errno(rawValue: errno)) }
             if count == 0 { return bytes }
             bytes += chunk[0..<count]
         }
@@ -39,11 +39,8 @@ struct TemporaryFile {
     }
 }
 
-/// A close-on-exec pipe: (read end, write end). Glibc does not export `pipe2`
-/// to Swift, hence the separate `fcntl`.
+/// A close-on-exec pipe: (read end, write end).
 func makePipe() throws -> (Int32, Int32) {
-    var descriptors: [Int32] = [-1, -1]
-    guard pipe(&descriptors) == 0 else { throw SystemError(.pipe, errno: errno) }
-    for descriptor in descriptors { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
-    return (descriptors[0], descriptors[1])
+    let (readEnd, writeEnd) = try FileDescriptor.pipe()
+    return (readEnd.rawValue, writeEnd.rawValue)
 }

@@ -40,7 +40,7 @@ final class ChildProcess {
             while offset < input.count {
                 offset += try input[offset...].withUnsafeBytes { try inputWrite.send($0) } ?? 0
             }
-            try inputWrite.shutdown(Int32(SHUT_WR))
+            try inputWrite.shutdown(.write)
         }
         for end in [outputWrite, errorWrite, inputRead] {
             // The child's ends must block, as a terminal or pipe would.
@@ -146,7 +146,7 @@ struct SpawnError: Error, CustomStringConvertible {
     let errno: Int32
     let path: String
 
-    var description: String { "cannot start \(path): \(SystemError.message(for: errno))" }
+    var description: String { "cannot start \(path): \(Errno(rawValue: errno).message)" }
 }
 
 /// The path of an executable product built beside the test bundle.

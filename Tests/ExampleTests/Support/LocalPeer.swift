@@ -28,7 +28,7 @@ final class LocalPeer {
     static func connect(port: UInt16, limit: Duration = .seconds(20)) throws -> LocalPeer? {
         let peer = LocalPeer(try Socket.make())
         if try !peer.socket.connect(to: .ipv4(port: port)) {
-            guard try peer.wait(for: Int16(POLLOUT), limit: limit), try peer.socket.pendingError() == 0 else { return nil }
+            guard try peer.wait(for: Int16(POLLOUT), limit: limit), try peer.socket.pendingError() == nil else { return nil }
         }
         return peer
     }

@@ -10,6 +10,6 @@ func awaitEvents(_ events: Int16, on socket: Socket, until deadline: Deadline) t
         let ready = poll(&descriptor, 1, milliseconds + (left > .zero ? 1 : 0))
         if ready > 0 { return true }
         if ready == 0, deadline.hasPassed { return false }
-        if ready < 0, errno != EINTR { throw SystemError(.poll, errno: errno) }
+        if ready < 0, errno != EINTR { throw SystemError(.poll, errno: Errno(rawValue: errno)) }
     }
 }

@@ -54,7 +54,7 @@ final class ProbeProcess {
         guard status == 0 else {
             controlOurs.close()
             outputOurs.close()
-            throw FaultError("cannot start \(path): \(SystemError.message(for: status))")
+            throw FaultError("cannot start \(path): \(Errno(rawValue: status).message)")
         }
         pid = child
         control = controlOurs
@@ -123,7 +123,7 @@ final class ProbeProcess {
 
     /// How many descriptors it holds open.
     func openDescriptorCount() throws -> Int {
-        guard let directory = opendir("/proc/\(pid)/fd") else { throw SystemError(.open, errno: errno) }
+        guard let directory = opendir("/proc/\(pid)/fd") else { throw SystemError(.open, errno: Errno(rawValue: errno)) }
         defer { closedir(directory) }
         var count = 0
         while let entry = readdir(directory) {
@@ -195,11 +195,11 @@ final class ProbeProcess {
 
     private func readProcFile(_ name: String) throws -> String {
         let descriptor = Glibc.open("/proc/\(pid)/\(name)", O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw SystemError(.open, errno: errno) }
+        guard descriptor >= 0 else { throw SystemError(.open, errno: Errno(rawValue: errno)) }
         defer { _ = Glibc.close(descriptor) }
         var bytes = [UInt8](repeating: 0, count: 8192)
         let count = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-        guard count > 0 else { throw SystemError(.read, errno: errno) }
+        guard count > 0 else { throw SystemError(.read, errno: Errno(rawValue: errno)) }
         return String(decoding: bytes[0..<count], as: UTF8.self)
     }
 }
