@@ -52,7 +52,7 @@ struct OutputTests {
     }
 
     @Test func fileProducerRefusesAMissingFile() {
-        #expect(throws: SystemError(.open, errno: .noSuchFileOrDirectory)) {
+        #expect(throws: SystemError(.open, errno: .noSuchFileOrDirectory, path: "/nonexistent/asyncchat-test")) {
             try FileProducer(path: "/nonexistent/asyncchat-test")
         }
     }
@@ -60,7 +60,7 @@ struct OutputTests {
     @Test func fileProducerEndsOnAReadErrorAndKeepsIt() throws {
         let producer = try FileProducer(path: "/")
         #expect(producer.more() == nil)
-        #expect(producer.readError == SystemError(.read, errno: .isDirectory))
+        #expect(producer.readError == SystemError(.read, errno: .isDirectory, path: "/"))
         #expect(producer.more() == nil)
     }
 

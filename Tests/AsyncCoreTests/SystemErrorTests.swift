@@ -25,6 +25,47 @@ struct SystemErrorTests {
             == "open /no/such failed: No such file or directory (ENOENT)")
     }
 
+    @Test func errnoDescribesItselfByItsSymbolicName() {
+        #expect(Errno.connectionRefused.description == "ECONNREFUSED")
+        #expect(Errno.wouldBlock.description == "EAGAIN")
+        #expect(Errno(rawValue: EWOULDBLOCK) == .wouldBlock)
+        #expect(Errno(rawValue: 4242).description == "errno 4242")
+        #expect(Errno(rawValue: 0).description == "errno 0")
+        #expect(Errno(rawValue: -1).description == "errno -1")
+    }
+
+    @Test func namedConstantsAreTheCValues() {
+        let pairs: [(Errno, Int32)] = [
+            (.notPermitted, EPERM), (.noSuchFileOrDirectory, ENOENT), (.interrupted, EINTR), (.badFileDescriptor, EBADF),
+            (.wouldBlock, EAGAIN), (.noMemory, ENOMEM), (.permissionDenied, EACCES), (.fileExists, EEXIST),
+            (.tooManyOpenFiles, EMFILE), (.tooManyOpenFilesInSystem, ENFILE), (.noSpace, ENOSPC), (.brokenPipe, EPIPE),
+            (.addressInUse, EADDRINUSE), (.connectionAbort, ECONNABORTED), (.connectionReset, ECONNRESET),
+            (.noBufferSpace, ENOBUFS), (.connectionRefused, ECONNREFUSED), (.nowInProgress, EINPROGRESS),
+            (.notSupported, EOPNOTSUPP), (.diskQuotaExceeded, EDQUOT),
+        ]
+        for (constant, value) in pairs {
+            #expect(constant.rawValue == value, "\(constant)")
+            #expect(constant.message == String(cString: strerror(value)))
+        }
+    }
+
+    @Test func reasonIsTheMessageAndTheSymbol() {
+        #expect(SystemError(.write, errno: .noSpace).reason == "No space left on device (ENOSPC)")
+        #expect(SystemError(.write, errno: .noSpace).naming("/var/mail/tmp/1").description
+            == "write /var/mail/tmp/1 failed: No space left on device (ENOSPC)")
+    }
+
+    @Test func acceptFailuresAreClassifiedAsTheListenerSeesThem() {
+        let aborted: Set<Int32> = [ECONNABORTED, EPROTO, EPERM, ENETDOWN, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH, ENETUNREACH]
+        let exhausted: Set<Int32> = [EMFILE, ENFILE, ENOBUFS, ENOMEM]
+        for errno in Int32(1)...200 {
+            let error = SystemError(.accept, errno: Errno(rawValue: errno))
+            #expect(error.isAbortedConnection == aborted.contains(errno), "errno \(errno)")
+            #expect(error.isOutOfResources == exhausted.contains(errno), "errno \(errno)")
+            #expect(error.isExistingFile == (errno == EEXIST), "errno \(errno)")
+        }
+    }
+
     @Test func exactlyAsyncoresDisconnectErrnosCountAsDisconnects() {
         let disconnects: Set<Int32> = [ECONNRESET, ENOTCONN, ESHUTDOWN, ECONNABORTED, EPIPE, EBADF]
         for errno in Int32(1)...200 {

@@ -87,6 +87,8 @@ public struct Errno: RawRepresentable, Sendable, Hashable, CustomStringConvertib
     public static let protocolNotAvailable = Errno(rawValue: ENOPROTOOPT)
     /// Socket type not supported (`ESOCKTNOSUPPORT`).
     public static let socketTypeNotSupported = Errno(rawValue: ESOCKTNOSUPPORT)
+    /// Operation not supported (`EOPNOTSUPP`, the same as `ENOTSUP`).
+    public static let notSupported = Errno(rawValue: EOPNOTSUPP)
     /// Address family not supported by protocol (`EAFNOSUPPORT`).
     public static let addressFamilyNotSupported = Errno(rawValue: EAFNOSUPPORT)
     /// Address already in use (`EADDRINUSE`).
