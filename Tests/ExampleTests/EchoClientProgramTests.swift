@@ -2,14 +2,12 @@ import AsyncCore
 import Echo
 import Glibc
 import Synchronization
+import TestSupport
 import Testing
 
 /// The built `echo-client` binary against an echo server in this process.
 @Suite(.serialized) struct EchoClientProgramTests {
-    let executable = builtProduct("echo-client")
-
     @Test func sendsStandardInputAndPrintsEveryReplyThenExits() throws {
-        try #require(access(executable, X_OK) == 0, "no executable at \(executable)")
         let bound = BoundPort()
         let server = try EventLoopThread { loop in
             let echo = try EchoServer(address: .ipv4(port: 0), mode: .line, loop: loop)
@@ -18,15 +16,14 @@ import Testing
         defer { server.stop() }
         let port = try #require(bound.port.withLock { $0 })
         let client = try ChildProcess(
-            path: executable, arguments: ["--port", String(port)], input: Array("one\ntwo\r\nno newline".utf8))
-        #expect(try client.waitForExit() == 0)
+            product: "echo-client", arguments: ["--port", String(port)], input: .bytes(Array("one\ntwo\r\nno newline".utf8)))
+        #expect(try client.waitForExit() == .exited(0))
         #expect(String(decoding: client.output, as: UTF8.self) == "one\ntwo\nno newline\n")
     }
 
     @Test func aRefusedConnectionIsOneLineAndStatus1() throws {
-        try #require(access(executable, X_OK) == 0, "no executable at \(executable)")
-        let client = try ChildProcess(path: executable, arguments: ["--port", "1"], input: [])
-        #expect(try client.waitForExit() == 1)
+        let client = try ChildProcess(product: "echo-client", arguments: ["--port", "1"], input: .empty)
+        #expect(try client.waitForExit() == .exited(1))
         #expect(client.errorText.contains("127.0.0.1:1: connect failed: Connection refused (ECONNREFUSED)"))
     }
 

@@ -1,5 +1,4 @@
 import AsyncCore
-import Foundation
 import SMTP
 import Synchronization
 import TestSupport
@@ -24,17 +23,12 @@ import Testing
 
     /// Runs `python3 -c script port`; returns its standard output.
     static func python(_ script: String, port: UInt16) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, String(port)]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        #expect(process.terminationStatus == 0, "python3 failed: \(text)")
-        return text
+        let python = try ChildProcess(
+            path: "/usr/bin/env", arguments: ["python3", "-c", script, String(port)],
+            environment: ChildProcess.inheritedEnvironment(["PATH", "HOME"]))
+        let status = try python.waitForExit(within: .seconds(60))
+        #expect(status == .exited(0), "python3 failed: \(python.outputText)\(python.errorText)")
+        return python.outputText
     }
 
     static let smtplibScript = #"""
