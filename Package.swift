@@ -45,6 +45,7 @@ let package = Package(
         // temporary directories, deadlines, a seeded generator.
         .target(name: "TestSupport", dependencies: ["AsyncCore"], path: "Tests/TestSupport"),
 
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore", "TestSupport", "emfile-probe"]),
         .testTarget(name: "AsyncChatTests", dependencies: ["AsyncChat", "TestSupport"]),
         .testTarget(

@@ -16,7 +16,8 @@ import Glibc
 ///
 /// The child's standard streams are Unix socket pairs created close-on-exec
 /// in one call (Glibc gives Swift no `pipe2`), so a program started by a
-/// concurrent test never inherits them and holds an output open.
+/// concurrent test never inherits them and holds an output open; and the
+/// child starts with no other descriptor open.
 public final class ChildProcess {
     /// What the child reads on its standard input.
     public enum Input {
@@ -79,6 +80,15 @@ public final class ChildProcess {
         posix_spawn_file_actions_adddup2(&actions, inputTheirs, 0)
         posix_spawn_file_actions_adddup2(&actions, outputTheirs, 1)
         posix_spawn_file_actions_adddup2(&actions, errorTheirs, 2)
+        // The test runner holds descriptors open without close-on-exec
+        // (sockets, /dev/null), and so may a concurrent test for a moment; a
+        // child that inherited them would start with an unpredictable count
+        // and could hold a test's socket open. This glibc 2.34 extension is
+        // not declared to Swift, hence the lookup.
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+            _ = unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, 3)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
