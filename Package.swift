@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "AsyncChatTests", dependencies: ["AsyncChat", "TestSupport"]),
         .testTarget(
             name: "ProtocolTestingTests",
-            dependencies: ["ProtocolTesting", "AsyncChat"],
+            dependencies: ["ProtocolTesting", "AsyncChat", "TestSupport"],
             exclude: ["Transcripts"]
         ),
         .testTarget(name: "EchoTests", dependencies: ["Echo", "AsyncCore", "ProtocolTesting", "TestSupport"], exclude: ["Transcripts"]),

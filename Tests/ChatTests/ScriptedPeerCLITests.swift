@@ -9,7 +9,7 @@ import Testing
     private func path(_ name: String) -> String { transcripts.appendingPathComponent(name).path }
 
     @Test func theChatTranscriptsPassOverTCP() throws {
-        let server = try TCPChatServer()
+        let server = try tcpChatServer()
         let scripts = ["greeting.txt", "conversation.txt", "nicks.txt", "errors.txt"].map(path)
         let peer = try ChildProcess(product: "scripted-peer", arguments: ["--port", "\(server.port)", "--chunking", "random:3"] + scripts)
         let status = try peer.waitForExit(within: .seconds(60))
@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func aFailingTranscriptExitsWithOneAndPrintsTheDiff() throws {
-        let server = try TCPChatServer()
+        let server = try tcpChatServer()
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let script = try directory.write(Array("S: *** Welcome to the chat room\nS: *** Choose a nick\n".utf8), to: "wrong.txt")
