@@ -69,9 +69,14 @@ public final class ChildProcess {
         blockedSignals: [Int32] = []
     ) throws {
         program = String(path.split(separator: "/").last ?? Substring(path))
-        let (outputOurs, outputTheirs) = try Self.socketPair()
-        let (errorOurs, errorTheirs) = try Self.socketPair()
-        let (inputOurs, inputTheirs) = try Self.socketPair()
+        var pairs: [(ours: Int32, theirs: Int32)] = []
+        do {
+            for _ in 0..<3 { pairs.append(try Self.socketPair()) }
+        } catch {
+            pairs.forEach { _ = (Glibc.close($0.ours), Glibc.close($0.theirs)) }
+            throw error
+        }
+        let ((outputOurs, outputTheirs), (errorOurs, errorTheirs), (inputOurs, inputTheirs)) = (pairs[0], pairs[1], pairs[2])
         defer { [outputTheirs, errorTheirs, inputTheirs].forEach { _ = Glibc.close($0) } }
 
         var actions = posix_spawn_file_actions_t()
@@ -321,10 +326,23 @@ public final class ChildProcess {
     }
 
     /// A connected pair of Unix stream sockets, both close-on-exec: (ours, the child's).
-    private static func socketPair() throws(SystemCallFailure) -> (Int32, Int32) {
+    /// Neither is a standard stream's number, which a test runner started
+    /// without one leaves free: the child's `dup2`s onto 0, 1 and 2 would
+    /// overwrite it before it was duplicated.
+    private static func socketPair() throws(SystemCallFailure) -> (ours: Int32, theirs: Int32) {
         var descriptors: [Int32] = [-1, -1]
         let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
         guard socketpair(AF_UNIX, type, 0, &descriptors) == 0 else { throw SystemCallFailure(call: "socketpair", errno: errno) }
+        for index in descriptors.indices where descriptors[index] < 3 {
+            let moved = fcntl(descriptors[index], F_DUPFD_CLOEXEC, 3)
+            let failure = errno
+            _ = Glibc.close(descriptors[index])
+            descriptors[index] = moved
+            if moved < 0 {
+                descriptors.filter { $0 >= 0 }.forEach { _ = Glibc.close($0) }
+                throw SystemCallFailure(call: "fcntl", errno: failure)
+            }
+        }
         return (descriptors[0], descriptors[1])
     }
 }
