@@ -36,4 +36,3 @@ open class FileDispatcher: Dispatcher {
         markConnected()
     }
 }
-

@@ -1,4 +1,3 @@
-
 /// A single-threaded event loop: asyncore's socket map and `loop()` as an object.
 ///
 /// Every pass asks each dispatcher ``Dispatcher/readable()`` and

@@ -4,7 +4,7 @@
 /// The one error type for system failures. Its description reads well in a log line:
 /// ```swift
 /// do { _ = try FileDescriptor.open("/var/mail/new", .readOnly, options: .directory) }
-/// catch {
+/// catch let error as SystemError {
 ///     print(error)   // "open /var/mail/new failed: No such file or directory (ENOENT)"
 ///     if error.errno == .permissionDenied { print("check the folder's owner") }
 /// }
