@@ -66,6 +66,9 @@ let package = Package(
             exclude: ["Transcripts"]
         ),
         .testTarget(name: "FaultTests", dependencies: ["AsyncCore", "fault-probe"]),
-        .testTarget(name: "ExampleTests", dependencies: ["AsyncCore", "echo-server", "echo-client", "http-client", "smtp-server"]),
+        .testTarget(
+            name: "ExampleTests",
+            dependencies: ["AsyncCore", "echo-server", "echo-client", "http-client", "chat-server", "smtp-server", "scripted-peer"]
+        ),
     ]
 )

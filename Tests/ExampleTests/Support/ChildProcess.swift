@@ -14,17 +14,22 @@ final class ChildProcess {
     /// Standard error, complete once ``waitForExit(limit:)`` has returned.
     var errorText: String { String(decoding: errorOutput, as: UTF8.self) }
     private var errorOutput: [UInt8] = []
+    /// Where ``waitForError(containing:limit:)`` resumes its search for each text.
+    private var errorSearchedUpTo: [[UInt8]: Int] = [:]
     private var outputStream: Socket?
     private var errorStream: Socket?
+    /// Standard input's other end, while the child's input stays open.
+    private var inputStream: Socket?
     private var exited = false
 
     /// Starts `path` with `arguments`, `environment` (`NAME=value` strings;
     /// empty by default), default signal dispositions, and only
     /// `blockedSignals` blocked. With `input`, standard input is those bytes,
-    /// then end of input (they must fit a socket buffer).
+    /// then end of input (they must fit a socket buffer), unless
+    /// `keepingInputOpen`: then the input ends when the process object goes.
     init(
         path: String, arguments: [String], environment: [String] = [], blockedSignals: [Int32] = [],
-        input: [UInt8]? = nil
+        input: [UInt8]? = nil, keepingInputOpen: Bool = false
     ) throws {
         let (outputRead, outputWrite) = try Socket.pair()
         let (errorRead, errorWrite) = try Socket.pair()
@@ -33,14 +38,14 @@ final class ChildProcess {
             outputWrite.close()
             errorWrite.close()
             inputRead.close()
-            inputWrite.close()
+            if !keepingInputOpen { inputWrite.close() }
         }
         if let input {
             var offset = 0
             while offset < input.count {
                 offset += try input[offset...].withUnsafeBytes { try inputWrite.send($0) } ?? 0
             }
-            try inputWrite.shutdown(Int32(SHUT_WR))
+            if !keepingInputOpen { try inputWrite.shutdown(Int32(SHUT_WR)) }
         }
         for end in [outputWrite, errorWrite, inputRead] {
             // The child's ends must block, as a terminal or pipe would.
@@ -73,11 +78,13 @@ final class ChildProcess {
         guard status == 0 else {
             outputRead.close()
             errorRead.close()
+            if keepingInputOpen { inputWrite.close() }
             throw SpawnError(errno: status, path: path)
         }
         self.pid = pid
         outputStream = outputRead
         errorStream = errorRead
+        if keepingInputOpen { inputStream = inputWrite }
     }
 
     deinit {
@@ -88,6 +95,7 @@ final class ChildProcess {
         }
         outputStream?.close()
         errorStream?.close()
+        inputStream?.close()
     }
 
     /// The next line of standard output, without its newline; nil at end of
@@ -98,6 +106,23 @@ final class ChildProcess {
         let line = String(decoding: output[..<newline], as: UTF8.self)
         output.removeFirst(newline + 1)
         return line
+    }
+
+    /// Reads both streams until standard error holds `text`; false when the
+    /// process closes its streams or `limit` passes first.
+    func waitForError(containing text: String, limit: Duration = .seconds(20)) throws -> Bool {
+        let needle = Array(text.utf8)
+        // Only bytes that arrived since the last look can complete a match:
+        // a chatty program's log is searched once, not once per call.
+        func found() -> Bool {
+            let start = errorSearchedUpTo[needle] ?? 0
+            guard errorOutput.count - start >= needle.count else { return false }
+            if errorOutput[start...].firstRange(of: needle) != nil { return true }
+            errorSearchedUpTo[needle] = errorOutput.count - needle.count + 1
+            return false
+        }
+        try collect(limit: limit) { found() }
+        return found()
     }
 
     /// Collects all remaining output until the process closes both streams,
