@@ -99,7 +99,7 @@ public struct ArgumentScanner {
     public mutating func duration(for flag: String) throws(UsageError) -> Duration {
         let text = try value(for: flag)
         guard let duration = DurationText.parse(text), duration > .zero else {
-            throw UsageError("\(flag) needs a positive duration such as \(ArgumentScanner.durationExamples), not '\(text)'")
+            throw UsageError("\(flag) needs a positive duration such as \(ArgumentScanner.durationExamples), not '\(text)'\(Self.unitHint(text))")
         }
         return duration
     }
@@ -112,10 +112,16 @@ public struct ArgumentScanner {
         let text = try value(for: flag)
         if text == "none" { return nil }
         guard let duration = DurationText.parse(text), duration > .zero else {
-            throw UsageError("\(flag) needs a positive duration such as \(ArgumentScanner.durationExamples), or none; not '\(text)'")
+            throw UsageError("\(flag) needs a positive duration such as \(ArgumentScanner.durationExamples), or none; not '\(text)'\(Self.unitHint(text))")
         }
         return duration
     }
 
     private static let durationExamples = "250ms, 1.5s, 300s or 5m"
+
+    /// A bare number was a duration in seconds in older versions of the programs.
+    private static func unitHint(_ text: String) -> String {
+        guard let number = Double(text), number > 0, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) else { return "" }
+        return " (a number needs its unit: \(text)s)"
+    }
 }
