@@ -4,7 +4,7 @@ import AsyncCore
 /// One client's connection to a ``ChatRoom``: a `ChatChannel` that reads
 /// lines (CRLF or bare LF) and hands them to the room.
 ///
-/// The room makes sessions in ``ChatRoom/admit(_:)``; you rarely touch one.
+/// The room makes sessions in ``ChatRoom/admit(_:peer:)``; you rarely touch one.
 /// Input is bounded by ``ChatOptions/maxLineLength`` (an overlong line is
 /// answered with an error and skipped), output by
 /// ``ChatOptions/maxQueuedOutput``.
