@@ -8,23 +8,37 @@ import Testing
 
     private func path(_ name: String) -> String { transcripts.appendingPathComponent(name).path }
 
-    /// A fresh folder holding `files` (name and text); removed by the caller.
-    private func temporaryFolder(_ files: [(String, String)]) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scripted-peer-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    /// What a run of the scripted-peer binary printed, and how it ended.
+    private struct Outcome {
+        let status: TestSupport.ExitStatus
+        let output: String
+        let errors: String
+    }
+
+    private func run(_ arguments: [String]) throws -> Outcome {
+        let peer = try ChildProcess(product: "scripted-peer", arguments: arguments)
+        let status = try peer.waitForExit(within: .seconds(60))
+        return Outcome(status: status, output: peer.outputText, errors: peer.errorText)
+    }
+
+    /// A fresh folder holding `files` (name and text; a name may hold one
+    /// subfolder); the caller removes it.
+    private func temporaryFolder(_ files: [(String, String)]) throws -> TemporaryDirectory {
+        let folder = try TemporaryDirectory()
         for (name, text) in files {
-            let file = folder.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: file, atomically: true, encoding: .utf8)
+            if let slash = name.firstIndex(of: "/") {
+                try FileManager.default.createDirectory(atPath: folder.path + "/" + name[..<slash], withIntermediateDirectories: true)
+            }
+            try folder.write(Array(text.utf8), to: name)
         }
-        return folder.path
+        return folder
     }
 
     @Test func theChatTranscriptsPassOverTCP() throws {
-        let server = try TCPChatServer()
+        let server = try tcpChatServer()
         let scripts = ["greeting.txt", "conversation.txt", "nicks.txt", "errors.txt"].map(path)
-        let outcome = try ScriptedPeerProcess.run(["--port", "\(server.port)", "--chunking", "random:3"] + scripts)
-        #expect(outcome.status == 0, "\(outcome.output)\(outcome.errors)")
+        let outcome = try run(["--port", "\(server.port)", "--chunking", "random:3"] + scripts)
+        #expect(outcome.status == .exited(0), "\(outcome.output)\(outcome.errors)")
         #expect(outcome.output.hasSuffix("4 passed, 0 failed, 0 skipped\n"))
         #expect(outcome.output.contains("ok    \(path("greeting.txt")) ("))
     }
@@ -32,9 +46,9 @@ import Testing
     /// The README's own command: the whole folder, the virtual-time script
     /// among them, reported as skipped while every other script runs.
     @Test func theTranscriptFolderRunsWholeWithTheVirtualTimeScriptSkipped() throws {
-        let server = try TCPChatServer()
-        let outcome = try ScriptedPeerProcess.run(["--port", "\(server.port)", transcripts.path])
-        #expect(outcome.status == 0, "\(outcome.output)\(outcome.errors)")
+        let server = try tcpChatServer()
+        let outcome = try run(["--port", "\(server.port)", transcripts.path])
+        #expect(outcome.status == .exited(0), "\(outcome.output)\(outcome.errors)")
         #expect(outcome.output == """
             ok    \(path("conversation.txt")) (1 run)
             ok    \(path("errors.txt")) (1 run)
@@ -50,8 +64,8 @@ import Testing
     /// Every script of a folder runs, in name order, whatever the ones
     /// before it did; files without .txt and subfolders are left alone.
     @Test func aFolderMixingPassingFailingMalformedAndVirtualTimeScriptsRunsEveryOne() throws {
-        let server = try TCPChatServer()
-        let folder = try temporaryFolder([
+        let server = try tcpChatServer()
+        let directory = try temporaryFolder([
             ("1-malformed.txt", "S: *** Welcome to the chat room\nS; typo\n"),
             ("2-virtual-time.txt", "S: *** Welcome to the chat room\nT+ 600s\nS=\n"),
             ("3-failing.txt", "S: *** Welcome to the chat room\nS: *** Choose a nick\n"),
@@ -59,9 +73,10 @@ import Testing
             ("notes.md", "not a script\n"),
             ("more/5-nested.txt", "S: never run\n"),
         ])
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let outcome = try ScriptedPeerProcess.run(["--port", "\(server.port)", folder])
-        #expect(outcome.status == 1, "\(outcome.output)\(outcome.errors)")
+        defer { directory.remove() }
+        let folder = directory.path
+        let outcome = try run(["--port", "\(server.port)", folder])
+        #expect(outcome.status == .exited(1), "\(outcome.output)\(outcome.errors)")
         #expect(outcome.output == """
             FAIL  \(folder)/1-malformed.txt
                   \(folder)/1-malformed.txt:2: unknown step 'S; typo'; steps are C: C< C- C= C+ R- R+ S: S~ S< S* S= S- T: T+, directives start with !, comments with #
@@ -81,23 +96,24 @@ import Testing
     }
 
     @Test func quietPrintsFailuresAndTheSummaryOnly() throws {
-        let server = try TCPChatServer()
-        let folder = try temporaryFolder([
+        let server = try tcpChatServer()
+        let directory = try temporaryFolder([
             ("a.txt", "S: *** Welcome to the chat room\nS: *** Choose a nick with /nick NAME\n"),
             ("b.txt", "T+ 1s\n"),
             ("c.txt", "S: *** Welcome\n"),
         ])
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let outcome = try ScriptedPeerProcess.run(["--quiet", "--port", "\(server.port)", folder])
-        #expect(outcome.status == 1)
+        defer { directory.remove() }
+        let folder = directory.path
+        let outcome = try run(["--quiet", "--port", "\(server.port)", folder])
+        #expect(outcome.status == .exited(1))
         #expect(outcome.output.hasPrefix("FAIL  \(folder)/c.txt\n"))
         #expect(outcome.output.hasSuffix("1 passed, 1 failed, 1 skipped\n"))
         #expect(!outcome.output.contains("ok    ") && !outcome.output.contains("skip  "))
     }
 
     @Test func nothingListeningFailsEachScriptAndExitsWithOne() throws {
-        let outcome = try ScriptedPeerProcess.run(["--port", "9", "--deadline", "2s", path("greeting.txt"), path("nicks.txt")])
-        #expect(outcome.status == 1)
+        let outcome = try run(["--port", "9", "--deadline", "2s", path("greeting.txt"), path("nicks.txt")])
+        #expect(outcome.status == .exited(1))
         #expect(outcome.output.hasSuffix("0 passed, 2 failed, 0 skipped\n"))
         #expect(outcome.output.contains("connect failed: Connection refused (ECONNREFUSED)"))
     }
@@ -114,24 +130,25 @@ import Testing
         (["--port", "7008", "/no/such/script.txt"], "scripted-peer: no such file or folder: /no/such/script.txt"),
     ])
     func badUsageExitsWithTwoBeforeAnythingRuns(arguments: [String], message: String) throws {
-        let outcome = try ScriptedPeerProcess.run(arguments)
-        #expect(outcome.status == 2)
+        let outcome = try run(arguments)
+        #expect(outcome.status == .exited(2))
         #expect(outcome.output.isEmpty)
         #expect(outcome.errors == message + "\nTry 'scripted-peer --help' for more information.\n")
     }
 
     @Test func aFolderWithoutScriptsIsBadUsage() throws {
-        let folder = try temporaryFolder([("notes.md", "no scripts here\n")])
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let outcome = try ScriptedPeerProcess.run(["--port", "7008", path("greeting.txt"), folder])
-        #expect(outcome.status == 2)
+        let directory = try temporaryFolder([("notes.md", "no scripts here\n")])
+        defer { directory.remove() }
+        let folder = directory.path
+        let outcome = try run(["--port", "7008", path("greeting.txt"), folder])
+        #expect(outcome.status == .exited(2))
         #expect(outcome.output.isEmpty)
         #expect(outcome.errors.hasPrefix("scripted-peer: no .txt scripts in the folder \(folder)\n"))
     }
 
     @Test func helpExitsWithZero() throws {
-        let outcome = try ScriptedPeerProcess.run(["--help"])
-        #expect(outcome.status == 0)
+        let outcome = try run(["--help"])
+        #expect(outcome.status == .exited(0))
         #expect(outcome.output.hasPrefix("usage: scripted-peer [--host HOST] --port PORT"))
     }
 }

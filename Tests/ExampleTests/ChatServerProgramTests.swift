@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// The built `chat-server` binary, run as a user would run it.
@@ -24,8 +25,8 @@ import Testing
         #expect(try alice.readLine() == "*** error: unknown command /dance; commands are /nick, /me, /who and /quit")
         try alice.send("/quit")
         #expect(try alice.readToEnd() == ["*** Goodbye"])
-        #expect(try server.process.waitForError(containing: "chat-server: \(peer): disconnected\n"))
-        #expect(try server.stop() == 0)
+        #expect(try server.process.errorOutputContains("chat-server: \(peer): disconnected\n"))
+        #expect(try server.stop() == .exited(0))
         let lines = server.process.errorText.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("chat-server: open-file limit ") == true)
         #expect(lines.first?.hasSuffix(", lines up to 512 bytes, 65536 bytes of backlog per client, idle timeout none") == true)
@@ -55,11 +56,11 @@ import Testing
         while !wasDropped, ContinuousClock.now < deadline {
             sent += try alice.peer.sendSome(lines[...])
             _ = try alice.peer.receiveAvailable()
-            wasDropped = try server.process.waitForError(containing: dropped, limit: .milliseconds(1))
+            wasDropped = try server.process.errorOutputContains(dropped, within: .milliseconds(1))
         }
         #expect(wasDropped, "\(sent) bytes sent; log ends: \(server.process.errorText.suffix(300))")
         _ = bob
-        #expect(try server.stop() == 0)
+        #expect(try server.stop() == .exited(0))
     }
 
     @Test func shuttingDownTellsAConnectedMemberBeforeTheClose() throws {
@@ -67,10 +68,10 @@ import Testing
         let (alice, peer) = try join(server, as: "alice")
         let newcomer = LineClient(try #require(try LocalPeer.connect(to: server.address)))
         #expect(try newcomer.readLine() == "*** Welcome to the chat room")
-        kill(server.process.pid, SIGTERM)
+        server.process.send(signal: SIGTERM)
         #expect(try alice.readToEnd() == ["*** Server shutting down"])
         #expect(try newcomer.readToEnd() == ["*** Choose a nick with /nick NAME", "*** Server shutting down"])
-        #expect(try server.process.waitForExit() == 0)
+        #expect(try server.process.waitForExit() == .exited(0))
         #expect(server.process.errorText.contains("chat-server: SIGTERM: stopping, telling 2 connections\n"))
         #expect(server.process.errorText.contains("chat-server: \(peer): disconnected\n"))
         #expect(!server.process.errorText.contains("left"))
@@ -81,7 +82,7 @@ import Testing
         let (alice, _) = try join(server, as: "alice")
         try alice.send("/quit")
         #expect(try alice.readToEnd() == ["*** Goodbye"])
-        #expect(try server.stop() == 0)
+        #expect(try server.stop() == .exited(0))
         #expect(server.process.errorText == "")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 /// The rules every program follows: durations, usage errors, `--help`.
@@ -31,8 +32,8 @@ import Testing
 
     @Test(arguments: durationFlags, ["0", "0s", "300", "-5s", "5 s", "soon"])
     func zeroBareNumbersAndGarbageAreRefusedAlike(flag: DurationFlag, value: String) throws {
-        let process = try ChildProcess(path: builtProduct(flag.program), arguments: [flag.flag, value] + flag.otherArguments)
-        #expect(try process.waitForExit() == 2)
+        let process = try ChildProcess(product: flag.program, arguments: [flag.flag, value] + flag.otherArguments)
+        #expect(try process.waitForExit() == .exited(2))
         #expect(process.output.isEmpty)
         let choices = flag.acceptsNone ? "250ms, 1.5s, 300s or 5m, or none;" : "250ms, 1.5s, 300s or 5m,"
         let hint = value == "300" ? " (a number needs its unit: 300s)" : ""
@@ -46,53 +47,53 @@ import Testing
     @Test(arguments: durationFlags, ["250ms", "1.5s", "5m", "1h", "none"])
     func theSameSpellingsAreAccepted(flag: DurationFlag, value: String) throws {
         let process = try ChildProcess(
-            path: builtProduct(flag.program), arguments: [flag.flag, value] + flag.otherArguments, blockedSignals: [SIGTERM, SIGINT])
+            product: flag.program, arguments: [flag.flag, value] + flag.otherArguments, blockedSignals: [SIGTERM, SIGINT])
         guard flag.otherArguments.first == "--port", flag.otherArguments.last == "0" else {
             // The clients run and fail to connect: status 1, not a usage error.
-            #expect(try process.waitForExit() == (value == "none" && !flag.acceptsNone ? 2 : 1), "\(process.errorText)")
+            #expect(try process.waitForExit() == .exited(value == "none" && !flag.acceptsNone ? 2 : 1), "\(process.errorText)")
             return
         }
         #expect(try process.readLine()?.hasPrefix("listening on 127.0.0.1:") == true, "\(process.errorText)")
-        kill(process.pid, SIGTERM)
-        #expect(try process.waitForExit() == 0)
+        process.send(signal: SIGTERM)
+        #expect(try process.waitForExit() == .exited(0))
     }
 
     /// Logs write durations as the flags read them.
     @Test(arguments: [("250ms", "250ms"), ("1.5s", "1.5s"), ("0.25s", "250ms"), ("5m", "300s"), ("none", "none")])
     func theChatServerLogsItsIdleTimeoutInTheSameSpelling(value: String, logged: String) throws {
         let server = try ServerProcess("chat-server", ["--idle-timeout", value])
-        #expect(try server.stop() == 0)
+        #expect(try server.stop() == .exited(0))
         #expect(server.process.errorText.contains(", idle timeout \(logged)\n"))
     }
 
     @Test(.enabled(if: LocalPeer.hasIPv6Loopback, "no IPv6 loopback on this machine"), arguments: ["[::1]", "::1"])
     func theClientsTakeTheIPv6LoopbackWrittenEitherWay(host: String) throws {
         let server = try ServerProcess("echo-server", ["--host", "::1"])
-        let client = try ChildProcess(path: builtProduct("echo-client"), arguments: ["--host", host, "--port", String(server.port)], input: Array("hi\n".utf8))
-        #expect(try client.waitForExit() == 0)
+        let client = try ChildProcess(product: "echo-client", arguments: ["--host", host, "--port", String(server.port)], input: .bytes(Array("hi\n".utf8)))
+        #expect(try client.waitForExit() == .exited(0))
         #expect(String(decoding: client.output, as: UTF8.self) == "hi\n")
         #expect(client.errorText.hasPrefix("echo-client: connected to [::1]:\(server.port)\n"))
 
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("v6-\(UUID().uuidString).txt").path
         try "C: over v6\nS: over v6\n".write(toFile: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: script) }
-        let peer = try ChildProcess(path: builtProduct("scripted-peer"), arguments: ["--host", host, "--port", String(server.port), script])
-        #expect(try peer.waitForExit() == 0, "\(String(decoding: peer.output, as: UTF8.self))")
-        #expect(try server.stop() == 0)
+        let peer = try ChildProcess(product: "scripted-peer", arguments: ["--host", host, "--port", String(server.port), script])
+        #expect(try peer.waitForExit() == .exited(0), "\(String(decoding: peer.output, as: UTF8.self))")
+        #expect(try server.stop() == .exited(0))
     }
 
     @Test(arguments: programs)
     func anUnknownFlagIsStatus2WithAHintToHelp(program: String) throws {
-        let process = try ChildProcess(path: builtProduct(program), arguments: ["--bogus"])
-        #expect(try process.waitForExit() == 2)
+        let process = try ChildProcess(product: program, arguments: ["--bogus"])
+        #expect(try process.waitForExit() == .exited(2))
         #expect(process.output.isEmpty)
         #expect(process.errorText == "\(program): unknown flag --bogus\nTry '\(program) --help' for more information.\n")
     }
 
     @Test(arguments: programs)
     func helpIsStatus0AndStatesTheExitStatuses(program: String) throws {
-        let process = try ChildProcess(path: builtProduct(program), arguments: ["--help"])
-        #expect(try process.waitForExit() == 0)
+        let process = try ChildProcess(product: program, arguments: ["--help"])
+        #expect(try process.waitForExit() == .exited(0))
         // Lines are wrapped anywhere: compare the words.
         let help = String(decoding: process.output, as: UTF8.self).split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(help.hasPrefix("usage: \(program) "))

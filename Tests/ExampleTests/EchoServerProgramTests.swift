@@ -1,16 +1,15 @@
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// The built `echo-server` binary, run as a user would run it.
 @Suite(.serialized) struct EchoServerProgramTests {
-    let executable = builtProduct("echo-server")
 
     /// The server starts with SIGTERM and SIGINT blocked, as a child of a
     /// libdispatch thread (this test runner's, say) inherits them.
     @Test func announcesItsPortEchoesAndExitsCleanlyOnSIGTERM() throws {
-        try #require(access(executable, X_OK) == 0, "no executable at \(executable)")
-        let server = try ChildProcess(path: executable, arguments: ["--port", "0"], blockedSignals: [SIGTERM, SIGINT])
+        let server = try ChildProcess(product: "echo-server", arguments: ["--port", "0"], blockedSignals: [SIGTERM, SIGINT])
         let line = try #require(try server.readLine())
         #expect(line.hasPrefix("listening on 127.0.0.1:"))
         let port = try #require(UInt16(line.dropFirst("listening on 127.0.0.1:".count)))
@@ -21,8 +20,8 @@ import Testing
         #expect(try client.sendAll(message))
         #expect(try client.receive { $0.count >= message.count } == message)
 
-        kill(server.pid, SIGTERM)
-        #expect(try server.waitForExit() == 0)
+        server.send(signal: SIGTERM)
+        #expect(try server.waitForExit() == .exited(0))
         #expect(server.errorText.contains("SIGTERM"))
     }
 
@@ -33,10 +32,10 @@ import Testing
         #expect(try first?.sendAll(Array("hi\n".utf8)) == true)
         #expect(try first?.receive { $0.count >= 3 } == Array("hi\n".utf8))
         let second = try #require(try LocalPeer.connect(port: server.port))
-        #expect(try server.process.waitForError(containing: "echo-server: \(try second.address): connected\n"))
+        #expect(try server.process.errorOutputContains("echo-server: \(try second.address): connected\n"))
         first = nil
-        #expect(try server.process.waitForError(containing: "echo-server: \(peer): disconnected\n"))
-        #expect(try server.stop() == 0)
+        #expect(try server.process.errorOutputContains("echo-server: \(peer): disconnected\n"))
+        #expect(try server.stop() == .exited(0))
         let lines = server.process.errorText.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("echo-server: mode line, at most 1048576 pending bytes per client, lines up to 65536 bytes, open-file limit ") == true)
         #expect(Array(lines.dropFirst()) == [
@@ -54,7 +53,7 @@ import Testing
         let peer = try client.address
         #expect(try client.sendAll(Array("123456789\n".utf8)))
         #expect(try client.receive { $0.count >= 22 } == Array("error: line too long\r\n".utf8))
-        #expect(try server.process.waitForError(containing: "echo-server: \(peer): line rejected: longer than 8 bytes\n"))
+        #expect(try server.process.errorOutputContains("echo-server: \(peer): line rejected: longer than 8 bytes\n"))
 
         // Lines without reading their echo, until the server stops reading.
         let lines = Array(repeating: Array("1234567\n".utf8), count: 2048).flatMap { $0 }
@@ -62,16 +61,16 @@ import Testing
         let deadline = ContinuousClock.now.advanced(by: .seconds(20))
         while !paused, ContinuousClock.now < deadline {
             _ = try client.sendSome(lines[...])
-            paused = try server.process.waitForError(containing: "echo-server: \(peer): not reading its echo: paused at ", limit: .milliseconds(10))
+            paused = try server.process.errorOutputContains("echo-server: \(peer): not reading its echo: paused at ", within: .milliseconds(10))
         }
         #expect(paused)
         var resumed = false
         while paused, !resumed, ContinuousClock.now < deadline {
             _ = try client.receiveAvailable()
-            resumed = try server.process.waitForError(containing: "echo-server: \(peer): reading again: ", limit: .milliseconds(10))
+            resumed = try server.process.errorOutputContains("echo-server: \(peer): reading again: ", within: .milliseconds(10))
         }
         #expect(resumed)
-        #expect(try server.stop() == 0)
+        #expect(try server.stop() == .exited(0))
     }
 
     @Test func quietLogsNothing() throws {
@@ -81,7 +80,7 @@ import Testing
         #expect(try client.receive { $0.count >= 25 } == Array("error: line too long\r\nhi\n".utf8))
         try client.socket.shutdown(Int32(SHUT_WR))
         #expect(try client.receive { _ in false }.isEmpty)
-        #expect(try server.stop() == 0)
+        #expect(try server.stop() == .exited(0))
         #expect(server.process.errorText == "")
     }
 
@@ -92,17 +91,17 @@ import Testing
         let client = try #require(try LocalPeer.connect(to: server.address))
         #expect(try client.sendAll(Array("over v6\n".utf8)))
         #expect(try client.receive { $0.count >= 8 } == Array("over v6\n".utf8))
-        #expect(try server.process.waitForError(containing: "echo-server: [::1]:\(try client.port): connected\n"))
-        #expect(try server.stop() == 0)
+        #expect(try server.process.errorOutputContains("echo-server: [::1]:\(try client.port): connected\n"))
+        #expect(try server.stop() == .exited(0))
     }
 
     @Test func aTakenPortIsOneLineNamingTheAddressAndStatus1() throws {
         let first = try ServerProcess("echo-server", [])
-        let second = try ChildProcess(path: executable, arguments: ["--port", String(first.port)])
-        #expect(try second.waitForExit() == 1)
+        let second = try ChildProcess(product: "echo-server", arguments: ["--port", String(first.port)])
+        #expect(try second.waitForExit() == .exited(1))
         #expect(second.output.isEmpty)
         #expect(second.errorText == "echo-server: cannot listen on 127.0.0.1:\(first.port): bind failed: Address already in use (EADDRINUSE)\n")
-        #expect(try first.stop() == 0)
+        #expect(try first.stop() == .exited(0))
     }
 
     @Test(arguments: [
@@ -111,9 +110,8 @@ import Testing
         (["--host", ""], "echo-server: --host needs a host name or address"),
     ])
     func aBadCommandLineIsStatus2(arguments: [String], message: String) throws {
-        try #require(access(executable, X_OK) == 0, "no executable at \(executable)")
-        let server = try ChildProcess(path: executable, arguments: ["--port", "0"] + arguments)
-        #expect(try server.waitForExit() == 2)
+        let server = try ChildProcess(product: "echo-server", arguments: ["--port", "0"] + arguments)
+        #expect(try server.waitForExit() == .exited(2))
         #expect(server.output.isEmpty)
         #expect(server.errorText == message + "\nTry 'echo-server --help' for more information.\n")
     }

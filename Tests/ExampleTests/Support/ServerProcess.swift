@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 
 /// A server program started on a free port, and the address it announced
 /// on its first line of standard output.
@@ -16,7 +17,7 @@ struct ServerProcess {
     /// - Throws: ``ServerProcessError`` when the program does not announce
     ///   `listening on HOST:PORT` with a numeric host and a port other than 0.
     init(_ name: String, _ arguments: [String]) throws {
-        process = try ChildProcess(path: builtProduct(name), arguments: ["--port", "0"] + arguments, blockedSignals: [SIGTERM, SIGINT])
+        process = try ChildProcess(product: name, arguments: ["--port", "0"] + arguments, blockedSignals: [SIGTERM, SIGINT])
         let line = try process.readLine()
         guard let line, line.hasPrefix("listening on "), let colon = line.lastIndex(of: ":"),
               let port = UInt16(line[line.index(after: colon)...]), port != 0 else {
@@ -27,9 +28,9 @@ struct ServerProcess {
         address = try SocketAddress(ip: String(host), port: port)
     }
 
-    /// Sends `signal` and waits for the exit status (nil if a signal ended it).
-    func stop(with signal: Int32 = SIGTERM) throws -> Int32? {
-        kill(process.pid, signal)
+    /// Sends `signal` and waits for the exit status.
+    func stop(with signal: Int32 = SIGTERM) throws -> TestSupport.ExitStatus {
+        process.send(signal: signal)
         return try process.waitForExit()
     }
 }
