@@ -74,9 +74,9 @@ import Testing
         #expect(String(decoding: client.output, as: UTF8.self) == "hi\n")
         #expect(client.errorText.hasPrefix("echo-client: connected to [::1]:\(server.port)\n"))
 
-        let script = FileManager.default.temporaryDirectory.appendingPathComponent("v6-\(UUID().uuidString).txt").path
-        try "C: over v6\nS: over v6\n".write(toFile: script, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: script) }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let script = try directory.write(Array("C: over v6\nS: over v6\n".utf8), to: "v6.txt")
         let peer = try ChildProcess(product: "scripted-peer", arguments: ["--host", host, "--port", String(server.port), script])
         #expect(try peer.waitForExit() == .exited(0), "\(String(decoding: peer.output, as: UTF8.self))")
         #expect(try server.stop() == .exited(0))
