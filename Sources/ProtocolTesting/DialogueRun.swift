@@ -87,7 +87,7 @@ final class DialogueRun {
                 current = index
                 throw failure(
                     .unsupported, at: script.instructions[index], expected: "",
-                    received: "T+ moves the virtual clock of an in-process server; a server at \(host):\(port) keeps its own time"
+                    received: "uses virtual time (T+), which needs an in-process server; the server at \(host):\(port) keeps its own time"
                 )
             }
             do {
@@ -386,10 +386,11 @@ final class DialogueRun {
             }
             scripted.consume(line.length)
             if let text = line.text, match.accepts(text) {
-                if skipped > 0 { transcript.append("\(scripted.client.prefix)S* (skipped \(skipped) line\(skipped == 1 ? "" : "s"))") }
                 transcript.append(line.display(prefix: scripted.client.prefix))
                 return
             }
+            // A report shows what S* passed over: the line it waited for may be among them, slightly wrong.
+            transcript.append(line.display(prefix: scripted.client.prefix) + "   (skipped by S*)")
             skipped += 1
         }
     }
