@@ -10,7 +10,7 @@ final class StandardInputReader: FileDispatcher {
 
     init(server: ChatChannel, loop: EventLoop) throws(SystemError) {
         self.server = server
-        try super.init(fileDescriptor: 0, loop: loop)
+        try super.init(fileDescriptor: .standardInput, loop: loop)
     }
 
     override func writable() -> Bool { false }

@@ -1,5 +1,4 @@
 import AsyncCore
-import Glibc
 
 /// An echo server: it accepts connections and hands each one to the handler
 /// of its ``EchoMode``, which sends back what the client sends.
@@ -38,7 +37,7 @@ public final class EchoServer: Dispatcher {
         super.init(loop: loop)
         do {
             try createSocket(family: address.family)
-            if address.family != AF_UNIX { try setReuseAddress() }
+            if address.family != .unix { try setReuseAddress() }
             try bind(to: address)
             try listen()
         } catch {

@@ -36,7 +36,7 @@ import Testing
         try client.write(Array("one\n".utf8))
         let connection = try #require(try listener.accept())
         #expect(try connection.receive { $0.count >= 4 } == Array("one\n".utf8))
-        try connection.socket.shutdown(Int32(SHUT_RDWR))
+        try connection.socket.shutdown(.both)
         #expect(try client.waitForExit() == .exited(1))
         #expect(client.errorText == "echo-client: 127.0.0.1:\(port): the server closed the connection before the end of input\n")
     }

@@ -78,7 +78,7 @@ import Testing
         let client = try #require(try LocalPeer.connect(port: server.port))
         #expect(try client.sendAll(Array("123456789\nhi\n".utf8)))
         #expect(try client.receive { $0.count >= 25 } == Array("error: line too long\r\nhi\n".utf8))
-        try client.socket.shutdown(Int32(SHUT_WR))
+        try client.socket.shutdown(.write)
         #expect(try client.receive { _ in false }.isEmpty)
         #expect(try server.stop() == .exited(0))
         #expect(server.process.errorText == "")

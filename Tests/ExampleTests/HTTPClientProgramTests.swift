@@ -14,7 +14,7 @@ import Testing
         #expect(String(decoding: request, as: UTF8.self) == "GET /path?q=1 HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\n\r\n")
         let response = Array("HTTP/1.0 200 OK\r\nContent-Length: 6\r\n\r\nhello\n".utf8)
         #expect(try connection.sendAll(response))
-        try connection.socket.shutdown(Int32(SHUT_WR))
+        try connection.socket.shutdown(.write)
 
         #expect(try client.waitForExit() == .exited(0))
         #expect(client.output == response)
@@ -32,7 +32,7 @@ import Testing
         let connection = try #require(try listener.accept())
         _ = try connection.receive { $0.count >= 4 && Array($0.suffix(4)) == Array("\r\n\r\n".utf8) }
         #expect(try connection.sendAll(Array(response.utf8)))
-        try connection.socket.shutdown(Int32(SHUT_WR))
+        try connection.socket.shutdown(.write)
         return (try client.waitForExit(), client.output, client.errorText, port)
     }
 

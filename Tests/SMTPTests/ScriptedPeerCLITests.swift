@@ -19,7 +19,7 @@ import Testing
         #expect(peer.outputText == scripts.map { "ok    \($0) (1 run)\n" }.joined() + "3 passed, 0 failed, 0 skipped\n")
         // The scripts ran one after the other, and the server saw what the in-process runs see.
         let delivered = server.delivered.map(Delivery.init)
-        #expect(delivered.allSatisfy { $0.peer.family == AF_INET })
+        #expect(delivered.allSatisfy { $0.peer.family == .ipv4 })
         #expect(delivered.map { $0.from(.testPeer) } == SMTPRFCTests.contentDeliveries + SMTPDModeTests.binaryDeliveries)
     }
 

@@ -34,16 +34,16 @@ final class LocalPeer {
     /// connect, so it bounds the TCP window) makes the server's output back up sooner.
     static func connect(to address: SocketAddress, receiveBuffer: Int32? = nil, limit: Duration = .seconds(20)) throws -> LocalPeer? {
         let peer = LocalPeer(try Socket.make(family: address.family))
-        if let receiveBuffer { try peer.socket.setOption(level: SOL_SOCKET, name: SO_RCVBUF, value: receiveBuffer) }
+        if let receiveBuffer { try peer.socket.setOption(.receiveBufferSize, to: Int(receiveBuffer)) }
         if try !peer.socket.connect(to: address) {
-            guard try peer.wait(for: Int16(POLLOUT), limit: limit), try peer.socket.pendingError() == 0 else { return nil }
+            guard try peer.wait(for: Int16(POLLOUT), limit: limit), try peer.socket.pendingError() == nil else { return nil }
         }
         return peer
     }
 
     /// Whether this machine has an IPv6 loopback to listen on.
     static let hasIPv6Loopback: Bool = {
-        guard let socket = try? Socket.make(family: AF_INET6) else { return false }
+        guard let socket = try? Socket.make(family: .ipv6) else { return false }
         defer { socket.close() }
         return (try? socket.bind(to: SocketAddress(ip: "::1", port: 0))) != nil
     }()
