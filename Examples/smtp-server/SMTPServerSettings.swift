@@ -5,12 +5,13 @@ import SMTP
 struct SMTPServerSettings {
     static let usage = """
         usage: smtp-server [--host HOST] [--port PORT] [--hostname NAME] [--maildir DIR | --discard]
-                           [--size BYTES] [--smtputf8] [--timeout SECONDS]
+                           [--size BYTES] [--smtputf8] [--timeout DURATION] [--quiet]
 
         An SMTP mail sink: prints each message as CPython's smtpd DebuggingServer
         does, stores it in a Maildir, or drops it, until SIGINT or SIGTERM.
 
-          --host HOST          address or name to listen on (default 127.0.0.1)
+          --host HOST          where to listen: a name, an IPv4 address, or an IPv6
+                               address such as ::1 or [::1] (default 127.0.0.1)
           --port PORT          port to listen on, 0 for any free port (default 8025)
           --hostname NAME      name in the greeting and HELO replies (default: this host's name)
           --maildir DIR        store messages in the Maildir DIR (default: print them)
@@ -18,13 +19,23 @@ struct SMTPServerSettings {
           --size BYTES         largest message, advertised as SIZE; 0 for no limit
                                (default \(defaultSize))
           --smtputf8           accept SMTPUTF8 (RFC 6531)
-          --timeout SECONDS    answer 421 to sessions idle this long and close them;
-                               0 never does (default \(defaultTimeout))
+          --timeout DURATION   answer 421 to sessions idle this long and close them:
+                               90s, 5m, 1.5s, or none to never do so
+                               (default \(DurationFormat.text(defaultTimeout)))
+          -q, --quiet          log nothing
           -h, --help           show this help
 
         The first line on standard output is "listening on HOST:PORT", with the
-        port actually bound. On SIGINT or SIGTERM the server stops accepting,
-        answers 421 to open sessions and exits.
+        port actually bound. Standard error gets a line for each message
+        delivered or rejected by the delivery (never its content), starting
+        with the client's address: "smtp-server: 127.0.0.1:50312: message from
+        <a@example.com> to <b@example.com> (1234 bytes) delivered: 250 OK".
+        On SIGINT or SIGTERM the server stops accepting, answers 421 to open
+        sessions and exits.
+
+        Exit status: 0 after SIGINT or SIGTERM; 1 when the server cannot run
+        (the address is taken, the Maildir cannot be made, say); 2 for a bad
+        command line.
         """
 
     /// Where accepted messages go.
@@ -38,11 +49,11 @@ struct SMTPServerSettings {
     }
 
     static let defaultSize = 33_554_432
-    static let defaultTimeout = 300
+    static let defaultTimeout = Duration.seconds(300)
 
-    var host = "127.0.0.1"
-    var port: UInt16 = 8025
+    var address = ListenAddress(host: "127.0.0.1", port: 8025)
     var delivery = Delivery.print
+    var quiet = false
     /// What the sessions advertise and enforce.
     var configuration: SMTPConfiguration
 
@@ -53,13 +64,13 @@ struct SMTPServerSettings {
         var discard = false
         var size = Self.defaultSize
         var smtputf8 = false
-        var timeout = Self.defaultTimeout
+        var timeout: Duration? = Self.defaultTimeout
         while let argument = scanner.next() {
             switch argument {
             case .flag("--host"):
-                host = try scanner.value(for: "--host")
+                address.host = try scanner.host(for: "--host")
             case .flag("--port"):
-                port = try scanner.integer(for: "--port", in: 0...UInt16.max)
+                address.port = try scanner.integer(for: "--port", in: 0...UInt16.max)
             case .flag("--hostname"):
                 hostname = try scanner.value(for: "--hostname")
             case .flag("--maildir"):
@@ -71,7 +82,9 @@ struct SMTPServerSettings {
             case .flag("--smtputf8"):
                 smtputf8 = true
             case .flag("--timeout"):
-                timeout = try scanner.integer(for: "--timeout", in: 0...365 * 86400)
+                timeout = try scanner.timeout(for: "--timeout")
+            case .flag("--quiet"), .flag("-q"):
+                quiet = true
             case .flag(let flag):
                 throw UsageError("unknown flag \(flag)")
             case .positional(let text):
@@ -87,6 +100,6 @@ struct SMTPServerSettings {
         configuration = SMTPConfiguration(hostname: hostname)
         configuration.maxMessageSize = size == 0 ? nil : size
         configuration.enableSMTPUTF8 = smtputf8
-        configuration.commandTimeout = timeout == 0 ? nil : .seconds(timeout)
+        configuration.commandTimeout = timeout
     }
 }

@@ -1,3 +1,4 @@
+import AsyncCore
 import Glibc
 import Synchronization
 
@@ -24,31 +25,28 @@ public final class MaildirHandler: SMTPDeliveryHandler {
     /// The Maildir's root directory.
     public let directory: String
     private let hostname: String
-    private let newDirectory: Int32
+    private let newDirectory: FileDescriptor
     private static let sequence = Atomic<UInt64>(0)
 
     /// Opens the Maildir at `directory`, making it and its `cur`, `new` and
     /// `tmp` folders (and missing parents) as needed.
-    /// - Throws: ``MaildirError`` when a folder cannot be made or opened.
-    public init(directory: String, hostname: String = SMTPConfiguration.systemHostname()) throws(MaildirError) {
+    /// - Throws: ``SystemError`` naming the folder that cannot be made or opened.
+    public init(directory: String, hostname: String = SMTPConfiguration.systemHostname()) throws(SystemError) {
         self.directory = directory
         self.hostname = MaildirHandler.safeName(hostname)
         try MaildirHandler.makeDirectories(directory)
-        for folder in ["cur", "new", "tmp"] { try MaildirHandler.makeDirectory(directory + "/" + folder) }
-        let path = directory + "/new"
-        let descriptor = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw MaildirError(operation: "open", path: path, errno: errno) }
-        newDirectory = descriptor
+        for folder in ["cur", "new", "tmp"] { try FileDescriptor.makeDirectory(directory + "/" + folder, permissions: 0o700) }
+        newDirectory = try FileDescriptor.open(directory + "/new", .readOnly, options: .directory)
     }
 
     deinit {
-        _ = Glibc.close(newDirectory)
+        try? newDirectory.close()
     }
 
     public func deliver(_ message: SMTPMessage) -> SMTPReply {
         do {
-            _ = try store { descriptor, path throws(MaildirError) in
-                try MaildirHandler.writeWithLFLineEnds(message, to: descriptor, path: path)
+            _ = try store { file throws(SystemError) in
+                try MaildirHandler.writeWithLFLineEnds(message, to: file)
             }
             return .ok
         } catch {
@@ -58,51 +56,53 @@ public final class MaildirHandler: SMTPDeliveryHandler {
 
     /// Stores `content` as a new message, exactly as given.
     /// - Returns: the file's name in `new/`.
-    /// - Throws: ``MaildirError``; nothing is left in `new/` then.
+    /// - Throws: ``SystemError`` naming the file or folder; nothing is left in `new/` then.
     @discardableResult
-    public func store(_ content: [UInt8]) throws(MaildirError) -> String {
-        try store { descriptor, path throws(MaildirError) in
-            try content.withUnsafeBufferPointer { bytes throws(MaildirError) in
-                try MaildirHandler.writeAll(UnsafeRawBufferPointer(bytes), to: descriptor, path: path)
-            }
-        }
+    public func store(_ content: [UInt8]) throws(SystemError) -> String {
+        try store { file throws(SystemError) in try file.writeAll(content) }
     }
 
-    /// Makes a file in `tmp/`, has `write` fill it (given its descriptor and
-    /// path), flushes it and moves it into `new/`; returns its name.
-    private func store(writing write: (Int32, String) throws(MaildirError) -> Void) throws(MaildirError) -> String {
-        var created: (name: String, descriptor: Int32)?
+    /// Makes a file in `tmp/`, has `write` fill it, flushes it and moves it
+    /// into `new/`; returns its name.
+    private func store(writing write: (FileDescriptor) throws(SystemError) -> Void) throws(SystemError) -> String {
+        var created: (name: String, file: FileDescriptor)?
         for _ in 0..<100 {
             let name = uniqueName()
-            let descriptor = Glibc.open(directory + "/tmp/" + name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            if descriptor >= 0 {
-                created = (name, descriptor)
+            do {
+                let file = try FileDescriptor.open(
+                    directory + "/tmp/" + name, .writeOnly, options: [.create, .exclusiveCreate], permissions: 0o600
+                )
+                created = (name, file)
                 break
+            } catch where error.isExistingFile {
+                continue
             }
-            guard errno == EEXIST else { throw MaildirError(operation: "open", path: directory + "/tmp/" + name, errno: errno) }
         }
-        guard let (name, descriptor) = created else {
-            throw MaildirError(operation: "open", path: directory + "/tmp", errno: EEXIST)
+        guard let (name, file) = created else {
+            throw SystemError(.open, errno: .fileExists, path: directory + "/tmp")
         }
         let temporary = directory + "/tmp/" + name
         var open = true
-        do throws(MaildirError) {
-            try write(descriptor, temporary)
-            guard fsync(descriptor) == 0 else { throw MaildirError(operation: "fsync", path: temporary, errno: errno) }
-            // Linux releases the descriptor even when close fails.
-            open = false
-            guard Glibc.close(descriptor) == 0 || errno == EINTR else {
-                throw MaildirError(operation: "close", path: temporary, errno: errno)
+        do throws(SystemError) {
+            do throws(SystemError) {
+                try write(file)
+                try file.fsync()
+                open = false
+                try file.close()
+            } catch {
+                throw error.naming(temporary)
             }
-            guard rename(temporary, directory + "/new/" + name) == 0 else {
-                throw MaildirError(operation: "rename", path: temporary, errno: errno)
-            }
+            try FileDescriptor.rename(temporary, to: directory + "/new/" + name)
         } catch {
-            if open { _ = Glibc.close(descriptor) }
-            _ = unlink(temporary)
+            if open { try? file.close() }
+            try? FileDescriptor.remove(temporary)
             throw error
         }
-        guard fsync(newDirectory) == 0 else { throw MaildirError(operation: "fsync", path: directory + "/new", errno: errno) }
+        do {
+            try newDirectory.fsync()
+        } catch {
+            throw error.naming(directory + "/new")
+        }
         return name
     }
 
@@ -118,52 +118,31 @@ public final class MaildirHandler: SMTPDeliveryHandler {
     /// Writes the message with LF line ends through a 64 KiB buffer: a
     /// second copy of a large message would cost page faults on every
     /// delivery, a small buffer stays in the cache.
-    private static func writeWithLFLineEnds(_ message: SMTPMessage, to descriptor: Int32, path: String) throws(MaildirError) {
+    private static func writeWithLFLineEnds(_ message: SMTPMessage, to file: FileDescriptor) throws(SystemError) {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
         defer { buffer.deallocate() }
         var used = 0
-        try message.forEachRunWithLFLineEnds { run throws(MaildirError) in
+        try message.forEachRunWithLFLineEnds { run throws(SystemError) in
             if used + run.count > buffer.count {
-                try writeAll(UnsafeRawBufferPointer(rebasing: buffer[..<used]), to: descriptor, path: path)
+                try file.writeAll(UnsafeRawBufferPointer(rebasing: buffer[..<used]))
                 used = 0
             }
             if run.count >= buffer.count {
-                try writeAll(run, to: descriptor, path: path)
+                try file.writeAll(run)
             } else {
                 UnsafeMutableRawBufferPointer(rebasing: buffer[used...]).copyMemory(from: run)
                 used += run.count
             }
         }
-        try writeAll(UnsafeRawBufferPointer(rebasing: buffer[..<used]), to: descriptor, path: path)
+        try file.writeAll(UnsafeRawBufferPointer(rebasing: buffer[..<used]))
     }
 
-    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, path: String) throws(MaildirError) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw MaildirError(operation: "write", path: path, errno: errno)
-            }
-            offset += written
-        }
-    }
-
-    private static func makeDirectories(_ path: String) throws(MaildirError) {
+    private static func makeDirectories(_ path: String) throws(SystemError) {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/") {
             prefix += component
-            try makeDirectory(prefix)
+            try FileDescriptor.makeDirectory(prefix, permissions: 0o700)
             prefix += "/"
-        }
-    }
-
-    private static func makeDirectory(_ path: String) throws(MaildirError) {
-        guard mkdir(path, 0o700) != 0 else { return }
-        let error = errno
-        var status = stat()
-        guard error == EEXIST, stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
-            throw MaildirError(operation: "mkdir", path: path, errno: error)
         }
     }
 

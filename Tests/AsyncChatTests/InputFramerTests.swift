@@ -1,4 +1,5 @@
 import AsyncChat
+import TestSupport
 import Testing
 
 /// The framer on its own, with no socket: the terminator algorithm agrees

@@ -87,7 +87,7 @@ struct ReconnectTests {
             #expect(peer.received == bytes("bye\r\n"))
         case .peerEndOfInput:
             try socket.sendAll(bytes("last\r\ntail"), loop: loop)
-            try socket.shutdown(Int32(SHUT_WR))
+            try socket.shutdown(.write)
             try peer.readToEnd(loop: loop)
             #expect(channel.unterminatedTails == [bytes("tail")])
         case .closeAboveTheHighWatermark:

@@ -27,10 +27,11 @@ struct FileDispatcherTests {
     func readsThroughADuplicateSoTheCallerMayCloseItsDescriptor(backend: PollerBackend) throws {
         let loop = try EventLoop(backend: backend)
         defer { loop.closeAll() }
-        let file = try TemporaryFile(contents: Self.content)
-        defer { file.remove() }
-        let descriptor = try file.open(O_RDONLY)
-        let dispatcher = try FileDispatcher(fileDescriptor: descriptor, loop: loop)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write(Self.content, to: "file")
+        let descriptor = try directory.open("file", O_RDONLY)
+        let dispatcher = try FileDispatcher(fileDescriptor: FileDescriptor(rawValue: descriptor), loop: loop)
         _ = Glibc.close(descriptor)
 
         #expect(dispatcher.descriptor != descriptor)
@@ -46,27 +47,29 @@ struct FileDispatcherTests {
     func sendAppendsToAWriteOnlyFile(backend: PollerBackend) throws {
         let loop = try EventLoop(backend: backend)
         defer { loop.closeAll() }
-        let file = try TemporaryFile(contents: Self.content)
-        defer { file.remove() }
-        let descriptor = try file.open(O_WRONLY | O_APPEND)
-        let dispatcher = try FileDispatcher(fileDescriptor: descriptor, loop: loop)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write(Self.content, to: "file")
+        let descriptor = try directory.open("file", O_WRONLY | O_APPEND)
+        let dispatcher = try FileDispatcher(fileDescriptor: FileDescriptor(rawValue: descriptor), loop: loop)
         _ = Glibc.close(descriptor)
 
         #expect(try dispatcher.send(Array("Come again?".utf8)) == 11)
         #expect(try dispatcher.send(Array("I want to buy some cheese.".utf8)) == 26)
         dispatcher.close()
-        #expect(try file.contents() == Self.content + Array("Come again?I want to buy some cheese.".utf8))
+        #expect(try directory.read("file") == Self.content + Array("Come again?I want to buy some cheese.".utf8))
     }
 
     @Test(arguments: PollerBackend.allCases)
     func aRegularFileIsReadToItsEndThenClosedOnce(backend: PollerBackend) throws {
         let loop = try EventLoop(backend: backend)
         defer { loop.closeAll() }
-        let file = try TemporaryFile(contents: Self.content)
-        defer { file.remove() }
-        let descriptor = try file.open(O_RDONLY)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write(Self.content, to: "file")
+        let descriptor = try directory.open("file", O_RDONLY)
         defer { _ = Glibc.close(descriptor) }
-        let reader = try FileReader(fileDescriptor: descriptor, loop: loop)
+        let reader = try FileReader(fileDescriptor: FileDescriptor(rawValue: descriptor), loop: loop)
 
         try loop.run(timeout: .milliseconds(10), count: 2)
         #expect(reader.chunks.flatMap { $0 } == Self.content)
@@ -80,7 +83,7 @@ struct FileDispatcherTests {
         let loop = try EventLoop(backend: backend)
         defer { loop.closeAll() }
         let (readEnd, writeEnd) = try makePipe()
-        let reader = try FileReader(fileDescriptor: readEnd, loop: loop)
+        let reader = try FileReader(fileDescriptor: FileDescriptor(rawValue: readEnd), loop: loop)
         _ = Glibc.close(readEnd)
 
         try writeAll(writeEnd, Self.content)
@@ -107,7 +110,7 @@ struct FileDispatcherTests {
         let loop = try EventLoop(backend: backend)
         defer { loop.closeAll() }
         let (readEnd, writeEnd) = try makePipe()
-        let writer = try PipeWriter(fileDescriptor: writeEnd, loop: loop)
+        let writer = try PipeWriter(fileDescriptor: FileDescriptor(rawValue: writeEnd), loop: loop)
         _ = Glibc.close(writeEnd)
         _ = Glibc.close(readEnd)
 
@@ -122,7 +125,7 @@ struct FileDispatcherTests {
         let loop = try EventLoop(backend: backend)
         let (readEnd, writeEnd) = try makePipe()
         defer { _ = Glibc.close(readEnd); _ = Glibc.close(writeEnd) }
-        let dispatcher = try FileDispatcher(fileDescriptor: readEnd, loop: loop)
+        let dispatcher = try FileDispatcher(fileDescriptor: FileDescriptor(rawValue: readEnd), loop: loop)
         dispatcher.close()
         dispatcher.close()
         #expect(!dispatcher.isOpen)

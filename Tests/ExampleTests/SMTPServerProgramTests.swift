@@ -1,17 +1,16 @@
+import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// The built `smtp-server` binary, run as a user would run it, with Python's
 /// smtplib as the client.
 @Suite(.serialized) struct SMTPServerProgramTests {
-    let executable = builtProduct("smtp-server")
-
     /// Starts the server on a free port; returns it and the port it announced.
     /// SIGTERM and SIGINT start blocked, as a child of a libdispatch thread
     /// (this test runner's, say) inherits them.
     func startServer(_ arguments: [String]) throws -> (ChildProcess, UInt16) {
-        try #require(access(executable, X_OK) == 0, "no executable at \(executable)")
-        let server = try ChildProcess(path: executable, arguments: ["--port", "0"] + arguments, blockedSignals: [SIGTERM, SIGINT])
+        let server = try ChildProcess(product: "smtp-server", arguments: ["--port", "0"] + arguments, blockedSignals: [SIGTERM, SIGINT])
         let line = try #require(try server.readLine(), "no first line; standard error: \(server.errorText)")
         #expect(line.hasPrefix("listening on 127.0.0.1:"))
         let port = try #require(UInt16(line.dropFirst("listening on 127.0.0.1:".count)))
@@ -37,21 +36,65 @@ import Testing
         defer { maildir.remove() }
         let (server, port) = try startServer(["--maildir", maildir.path, "--smtputf8", "--size", "33554432"])
 
-        // PATH finds python3 (through a pyenv shim too, which wants HOME).
-        let names: [String] = ["PATH", "HOME"]
-        let environment = names.compactMap { name in getenv(name).map { "\(name)=\(String(cString: $0))" } }
         let client = try ChildProcess(
-            path: "/usr/bin/env", arguments: ["python3", "-c", Self.smtplibScript, String(port)], environment: environment)
-        #expect(try client.waitForExit() == 0, "smtplib failed: \(client.errorText)")
+            path: "/usr/bin/env", arguments: ["python3", "-c", Self.smtplibScript, String(port)],
+            environment: ChildProcess.inheritedEnvironment(["PATH", "HOME"]))
+        #expect(try client.waitForExit() == .exited(0), "smtplib failed: \(client.errorText)")
         #expect(String(decoding: client.output, as: UTF8.self) == "{}\n{}\nsent\n")
 
-        let stored = try maildir.contents(of: "new").map { String(decoding: $0, as: UTF8.self) }
+        let stored = try maildir.files(in: "new").map { String(decoding: $0.content, as: UTF8.self) }
         #expect(stored.sorted() == ["Subject: one\n\nhello\n.leading dot\n", "Subject: two\n\nh\u{e9}llo\n"])
-        #expect(try maildir.contents(of: "tmp").isEmpty)
+        #expect(try maildir.files(in: "tmp").isEmpty)
 
-        kill(server.pid, SIGTERM)
-        #expect(try server.waitForExit(limit: .seconds(10)) == 0)
+        server.send(signal: SIGTERM)
+        #expect(try server.waitForExit(within: .seconds(10)) == .exited(0))
         #expect(server.errorText.contains("SIGTERM"))
+    }
+
+    /// One message over a raw connection, pipelined; returns the reply to its final dot.
+    private func sendOneMessage(to port: UInt16) throws -> (String?, SocketAddress) {
+        let session = LineClient(try #require(try LocalPeer.connect(port: port)))
+        #expect(try session.readLine()?.hasPrefix("220 ") == true)
+        try session.send("HELO client.test\r\nMAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.com>\r\nRCPT TO:<carol@example.com>\r\nDATA")
+        for _ in 0..<5 { _ = try session.readLine() }
+        try session.send("Subject: hi\r\n\r\nhello\r\n.\r\nQUIT")
+        let reply = try session.readLine()
+        _ = try session.readToEnd()
+        return (reply, try session.peer.address)
+    }
+
+    @Test func eachMessageDeliveredOrRejectedIsLoggedWithItsEnvelope() throws {
+        let maildir = try TemporaryDirectory()
+        defer { maildir.remove() }
+        let (server, port) = try startServer(["--maildir", maildir.path])
+        let (delivered, firstPeer) = try sendOneMessage(to: port)
+        #expect(delivered == "250 OK")
+        // The Maildir is gone: the next message cannot be stored.
+        maildir.remove()
+        let (rejected, secondPeer) = try sendOneMessage(to: port)
+        #expect(rejected?.hasPrefix("451 ") == true)
+        server.send(signal: SIGTERM)
+        #expect(try server.waitForExit(within: .seconds(10)) == .exited(0))
+        let lines = server.errorText.split(separator: "\n").map(String.init)
+        #expect(lines.contains("smtp-server: \(firstPeer): message from <alice@example.com> to <bob@example.com>, <carol@example.com> (22 bytes) delivered: 250 OK"))
+        #expect(lines.contains("smtp-server: \(secondPeer): message from <alice@example.com> to <bob@example.com>, <carol@example.com> (22 bytes) rejected: \(rejected ?? "")"))
+    }
+
+    @Test func quietLogsNothing() throws {
+        let (server, port) = try startServer(["--discard", "--quiet"])
+        #expect(try sendOneMessage(to: port).0 == "250 OK")
+        server.send(signal: SIGTERM)
+        #expect(try server.waitForExit(within: .seconds(10)) == .exited(0))
+        #expect(server.errorText == "")
+    }
+
+    @Test func aTakenPortIsOneLineNamingTheAddressAndStatus1() throws {
+        let (first, port) = try startServer(["--discard"])
+        let second = try ChildProcess(product: "smtp-server", arguments: ["--port", String(port)])
+        #expect(try second.waitForExit() == .exited(1))
+        #expect(second.errorText == "smtp-server: cannot listen on 127.0.0.1:\(port): bind failed: Address already in use (EADDRINUSE)\n")
+        first.send(signal: SIGTERM)
+        #expect(try first.waitForExit(within: .seconds(10)) == .exited(0))
     }
 
     @Test func sigtermAnswersAnOpenSession421AndExits0() throws {
@@ -60,24 +103,22 @@ import Testing
         let greeting = Array("220 mx.test ESMTP SwiftAsyncore\r\n".utf8)
         #expect(try session.receive { $0.count >= greeting.count } == greeting)
 
-        kill(server.pid, SIGTERM)
+        server.send(signal: SIGTERM)
         let goodbye = try session.receive { _ in false }
         #expect(String(decoding: goodbye, as: UTF8.self) == "421 mx.test Service shutting down\r\n")
-        #expect(try server.waitForExit(limit: .seconds(10)) == 0)
+        #expect(try server.waitForExit(within: .seconds(10)) == .exited(0))
     }
 
     @Test func helpExits0() throws {
-        try #require(access(executable, X_OK) == 0, "no executable at \(executable)")
-        let server = try ChildProcess(path: executable, arguments: ["--help"])
-        #expect(try server.waitForExit() == 0)
+        let server = try ChildProcess(product: "smtp-server", arguments: ["--help"])
+        #expect(try server.waitForExit() == .exited(0))
         #expect(String(decoding: server.output, as: UTF8.self).hasPrefix("usage: smtp-server"))
     }
 
-    @Test(arguments: [["--bogus"], ["--port", "65536"], ["--maildir", "/tmp", "--discard"], ["--size"]])
+    @Test(arguments: [["--bogus"], ["--port", "65536"], ["--maildir", "/tmp", "--discard"], ["--size"], ["--timeout", "0"], ["--timeout", "300"]])
     func aBadCommandLineExits2(arguments: [String]) throws {
-        try #require(access(executable, X_OK) == 0, "no executable at \(executable)")
-        let server = try ChildProcess(path: executable, arguments: arguments)
-        #expect(try server.waitForExit() == 2)
+        let server = try ChildProcess(product: "smtp-server", arguments: arguments)
+        #expect(try server.waitForExit() == .exited(2))
         #expect(server.output.isEmpty)
         #expect(server.errorText.hasPrefix("smtp-server: "))
     }

@@ -1,6 +1,7 @@
 import AsyncCore
 import Foundation
 import SMTP
+import TestSupport
 import Testing
 
 @Suite struct MaildirHandlerTests {
@@ -64,7 +65,10 @@ import Testing
     @Test func refusesAFileWhereTheMaildirShouldBe() throws {
         let temporary = try TemporaryDirectory()
         defer { temporary.remove() }
-        _ = FileManager.default.createFile(atPath: temporary.path + "/file", contents: Data())
-        #expect(throws: MaildirError.self) { _ = try MaildirHandler(directory: temporary.path + "/file") }
+        try temporary.write([], to: "file")
+        let file = (temporary.path + "/file").replacing("//", with: "/")
+        #expect(throws: SystemError(.mkdir, errno: .fileExists, path: file)) {
+            _ = try MaildirHandler(directory: temporary.path + "/file")
+        }
     }
 }

@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 
 /// Why a ``PeerSocket`` operation gave up.
 enum PeerError: Error, CustomStringConvertible {
@@ -27,8 +28,7 @@ struct PeerSocket {
         do {
             if try !socket.connect(to: address) {
                 try peer.wait(for: Int16(POLLOUT), within: limit, "connect to \(address)")
-                let error = try socket.pendingError()
-                if error != 0 { throw SystemError(.connect, errno: error) }
+                if let error = try socket.pendingError() { throw SystemError(.connect, errno: error) }
             }
         } catch {
             socket.close()
@@ -84,14 +84,7 @@ struct PeerSocket {
     }
 
     private func wait(for events: Int16, within limit: Duration, _ what: String) throws {
-        var descriptor = pollfd(fd: socket.descriptor, events: events, revents: 0)
-        let milliseconds = Int32(limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000)
-        while true {
-            let ready = poll(&descriptor, 1, milliseconds)
-            if ready > 0 { return }
-            if ready == 0 { throw PeerError.timedOut(what) }
-            if errno != EINTR { throw SystemError(.poll, errno: errno) }
-        }
+        guard try Deadline(limit).awaitEvents(events, on: socket.descriptor) else { throw PeerError.timedOut(what) }
     }
 }
 
@@ -99,6 +92,6 @@ struct PeerSocket {
 func setLingerZero(_ socket: Socket) throws {
     var value = linger(l_onoff: 1, l_linger: 0)
     if setsockopt(socket.descriptor, SOL_SOCKET, SO_LINGER, &value, socklen_t(MemoryLayout<linger>.size)) != 0 {
-        throw SystemError(.setsockopt, errno: errno)
+        throw SystemError(.setsockopt, errno: Errno(rawValue: errno))
     }
 }
