@@ -116,7 +116,7 @@ public final class EventLoop {
     /// - Throws: ``SystemError`` only if the poller itself fails.
     public func run(timeout: Duration? = nil, count: Int? = nil) throws(SystemError) {
         var remaining = count ?? Int.max
-        while remaining > 0, !channels.isEmpty || !timers.isEmpty {
+        while remaining > 0, !channels.isEmpty || !timers.isEmpty || handle.executor.hasLocalJobs {
             try runPass(timeout: timeout)
             remaining -= 1
             if handle.consumeStop() { return }
@@ -131,12 +131,18 @@ public final class EventLoop {
         }
     }
 
-    /// One pass: update interest, wait, dispatch, fire timers, run posted closures.
+    /// One pass: update interest, wait, dispatch, fire timers, run posted
+    /// closures, then the jobs of tasks on the loop's ``executor``.
     public func runPass(timeout: Duration?) throws(SystemError) {
+        let executor = handle.executor
+        if passDepth == 0 { executor.enter(self) }
         passDepth += 1
         defer {
             passDepth -= 1
-            if passDepth == 0, !retired.isEmpty { retired.removeAll(keepingCapacity: true) }
+            if passDepth == 0 {
+                executor.leave()
+                if !retired.isEmpty { retired.removeAll(keepingCapacity: true) }
+            }
         }
         runDeferred()
         try updateInterest()
@@ -147,10 +153,11 @@ public final class EventLoop {
             index += 1
         }
         fireDueTimers()
+        executor.runJobs(settling: self)
     }
 
     private func waitMilliseconds(limit: Duration?) -> Int32 {
-        if !deferred.isEmpty || !attention.isEmpty { return 0 }
+        if !deferred.isEmpty || !attention.isEmpty || handle.executor.hasLocalJobs { return 0 }
         var wait: Int64 = limit.map { max(0, $0.nanoseconds) } ?? -1
         if let earliest = timers.earliest {
             let untilDue = max(0, earliest.deadline.duration(since: clock.now).nanoseconds)

@@ -15,12 +15,15 @@ import Synchronization
 /// `write`, and wakes that arrive before the loop drains them are coalesced.
 public final class LoopHandle: Sendable {
     let wakeCounter: EventCounter
+    /// The loop as a task and serial executor: see ``LoopExecutor``.
+    public let executor = LoopExecutor()
     private let jobs = Mutex<[LoopJob]>([])
     private let wakePending = Atomic<Bool>(false)
     private let stopRequested = Atomic<Bool>(false)
 
     init() throws(SystemError) {
         wakeCounter = try EventCounter.make()
+        executor.attach(to: self)
     }
 
     deinit {

@@ -1,0 +1,24 @@
+/// The clients an ``AsyncListener`` accepts: ``AsyncListener/connections``.
+public struct AsyncConnections: AsyncSequence, Sendable {
+    public typealias Element = AsyncConnection
+    public typealias Failure = ConnectionError
+
+    let listener: AsyncListener
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(listener: listener)
+    }
+
+    /// Takes accepted connections one at a time.
+    public struct Iterator: AsyncIteratorProtocol {
+        let listener: AsyncListener
+
+        public mutating func next() async throws(ConnectionError) -> AsyncConnection? {
+            try await listener.nextConnection()
+        }
+
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws(ConnectionError) -> AsyncConnection? {
+            try await listener.nextConnection()
+        }
+    }
+}

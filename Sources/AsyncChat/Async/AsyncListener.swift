@@ -1,0 +1,118 @@
+import AsyncCore
+
+/// A listening socket for async code: accepted clients as an async
+/// sequence of ``AsyncConnection``s.
+///
+/// Serve each client in a child task of a discarding task group, all on
+/// the loop's thread:
+/// ```swift
+/// let thread = try EventLoopThread { _ in }
+/// let executor = thread.handle.executor
+/// let listener = try await AsyncListener.bind(
+///     to: .ipv4("127.0.0.1", port: 0), options: AsyncConnectionOptions(terminator: .lf), loop: thread.handle)
+/// print("listening on \(listener.localAddress)")
+/// await withTaskExecutorPreference(executor) {
+///     await withDiscardingTaskGroup { group in
+///         do {
+///             for try await connection in listener.connections {
+///                 group.addTask {
+///                     do {
+///                         for try await line in connection.frames { try await connection.write(line + [10]) }
+///                         try await connection.close()
+///                     } catch {
+///                         print("\(connection.peerAddress): \(error)")
+///                     }
+///                 }
+///             }
+///         } catch {
+///             print("listener: \(error)")
+///         }
+///     }
+/// }
+/// ```
+/// A child task's error stays in the child: one client's failure never
+/// ends the others, as it would in a throwing task group. Connections are
+/// accepted only while the consumer keeps up (at most 64 wait for it);
+/// descriptors running out pauses accepting, as ``Dispatcher/accept()``
+/// describes, and never ends the sequence.
+public final class AsyncListener: Sendable {
+    let reference: ChannelReference<ListenerChannel>
+    /// The bound address, with the port the system chose for port 0.
+    public let localAddress: SocketAddress
+
+    /// Binds to `address` (with `SO_REUSEADDR` for IP addresses) and
+    /// listens; call it on the loop's thread. Accepted connections use `options`.
+    /// - Throws: `SystemError` when the socket cannot be made, bound or
+    ///   listened on; nothing is left registered with the loop then.
+    public init(
+        address: SocketAddress, options: AsyncConnectionOptions = AsyncConnectionOptions(), loop: EventLoop
+    ) throws(SystemError) {
+        let channel = ListenerChannel(options: options, loop: loop)
+        do {
+            try channel.createSocket(family: address.family)
+            if address.family != .unix { try channel.setReuseAddress() }
+            try channel.bind(to: address)
+            try channel.listen()
+            localAddress = try channel.localAddress
+        } catch {
+            channel.close()
+            throw error
+        }
+        reference = ChannelReference(channel)
+    }
+
+    /// Binds and listens on the loop of `loop`, from any thread or task; see
+    /// ``init(address:options:loop:)``.
+    public static func bind(
+        to address: SocketAddress, options: AsyncConnectionOptions = AsyncConnectionOptions(), loop: LoopHandle
+    ) async throws(SystemError) -> AsyncListener {
+        let made: Result<AsyncListener, SystemError> = await withUnsafeContinuation { continuation in
+            loop.execute {
+                guard let eventLoop = loop.executor.runningLoop else {
+                    return continuation.resume(returning: .failure(SystemError(.listen, errno: .badFileDescriptor)))
+                }
+                continuation.resume(returning: Result { () throws(SystemError) in
+                    try AsyncListener(address: address, options: options, loop: eventLoop)
+                })
+            }
+        }
+        return try made.get()
+    }
+
+    deinit {
+        reference.onLoop { channel in channel.close() }
+    }
+
+    /// The accepted connections, in order. The sequence ends (nil) once
+    /// the listener is closed; a task cancelled while it waits gets
+    /// ``ConnectionError/cancelled`` and the listener closes.
+    public var connections: AsyncConnections { AsyncConnections(listener: self) }
+
+    /// The next accepted connection; see ``connections``.
+    public func nextConnection() async throws(ConnectionError) -> AsyncConnection? {
+        let reference = self.reference
+        if reference.executor.isCurrentThread, let result = reference.channel.nextConnection() {
+            return try result.get()
+        }
+        let result = await withTaskCancellationHandler {
+            await withUnsafeContinuation { (continuation: ListenerChannel.Waiter) in
+                reference.onLoop { channel in channel.waitForConnection(continuation) }
+            }
+        } onCancel: {
+            reference.handle.execute { reference.channel.cancel() }
+        }
+        return try result.get()
+    }
+
+    /// Stops listening: connections accepted and not yet taken are closed,
+    /// and ``connections`` ends. Connections taken before stay open.
+    public func close() async {
+        let reference = self.reference
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+            reference.onLoop { channel in
+                channel.close()
+                continuation.resume()
+            }
+        }
+    }
+}
