@@ -21,7 +21,7 @@ let package = Package(
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
         .target(name: "AsyncCore", dependencies: ["CSystem"]),
         .target(name: "AsyncChat", dependencies: ["AsyncCore", "CSystem"]),
-        .target(name: "ProtocolTesting", dependencies: ["AsyncCore"]),
+        .target(name: "ProtocolTesting", dependencies: ["AsyncChat", "AsyncCore"]),
         .executableTarget(name: "scripted-peer", dependencies: ["ProtocolTesting", "ExampleSupport"]),
 
         .target(name: "Echo", dependencies: ["AsyncCore", "AsyncChat"], path: "Protocols/Echo"),
@@ -31,7 +31,7 @@ let package = Package(
         // The programs' shared command-line frame (scripted-peer's too): flags,
         // exit statuses, logs, listening and stopping.
         .target(name: "ExampleSupport", dependencies: ["AsyncCore", "ProtocolTesting"], path: "Examples/ExampleSupport"),
-        .executableTarget(name: "echo-server", dependencies: ["AsyncCore", "Echo", "ExampleSupport"], path: "Examples/echo-server"),
+        .executableTarget(name: "echo-server", dependencies: ["AsyncChat", "AsyncCore", "Echo", "ExampleSupport"], path: "Examples/echo-server"),
         .executableTarget(name: "echo-client", dependencies: ["AsyncCore", "AsyncChat", "ExampleSupport"], path: "Examples/echo-client"),
         .executableTarget(name: "http-client", dependencies: ["AsyncCore", "ExampleSupport"], path: "Examples/http-client"),
         .executableTarget(name: "chat-server", dependencies: ["Chat", "AsyncCore", "ExampleSupport"], path: "Examples/chat-server"),
@@ -55,7 +55,7 @@ let package = Package(
             dependencies: ["ProtocolTesting", "AsyncChat", "TestSupport"],
             exclude: ["Transcripts"]
         ),
-        .testTarget(name: "EchoTests", dependencies: ["Echo", "AsyncCore", "ProtocolTesting", "TestSupport"], exclude: ["Transcripts"]),
+        .testTarget(name: "EchoTests", dependencies: ["Echo", "AsyncChat", "AsyncCore", "ProtocolTesting", "TestSupport"], exclude: ["Transcripts"]),
         .testTarget(
             name: "ChatTests",
             dependencies: ["Chat", "ProtocolTesting", "TestSupport", "scripted-peer"],

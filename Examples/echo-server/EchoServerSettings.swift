@@ -4,8 +4,8 @@ import ExampleSupport
 /// What the echo-server command line asked for.
 struct EchoServerSettings {
     static let usage = """
-        usage: echo-server [--host HOST] [--port PORT] [--mode MODE] [--max-pending BYTES]
-                           [--max-line BYTES] [--quiet]
+        usage: echo-server [--host HOST] [--port PORT] [--mode MODE] [--async]
+                           [--max-pending BYTES] [--max-line BYTES] [--quiet]
 
         Echoes back what each client sends, until SIGINT or SIGTERM.
 
@@ -13,6 +13,8 @@ struct EchoServerSettings {
                                address, ::1 or [::1] (default 127.0.0.1)
           --port PORT          port to listen on, 0 for any free port (default 7007)
           --mode MODE          \(EchoMode.allCases.map(\.rawValue).joined(separator: ", ")) (default line)
+          --async              serve the line mode with async/await connections
+                               (AsyncListener, AsyncConnection) on the loop's thread
           --max-pending BYTES  unsent echo a client may hold before the server stops
                                reading from it (default \(EchoOptions.defaultMaxPendingOutput))
           --max-line BYTES     longest line the line mode echoes; longer lines get
@@ -34,6 +36,8 @@ struct EchoServerSettings {
     var mode = EchoMode.line
     var options = EchoOptions()
     var quiet = false
+    /// Serve through the async/await API rather than the callback channel.
+    var async = false
 
     init(_ arguments: [String]) throws(UsageError) {
         var scanner = ArgumentScanner(arguments)
@@ -56,6 +60,8 @@ struct EchoServerSettings {
                 maxPendingOutput = try scanner.integer(for: "--max-pending", in: 1...Int.max)
             case .flag("--max-line"):
                 maxLineLength = try scanner.integer(for: "--max-line", in: 1...Int.max)
+            case .flag("--async"):
+                async = true
             case .flag("--quiet"), .flag("-q"):
                 quiet = true
             case .flag(let flag):
@@ -63,6 +69,9 @@ struct EchoServerSettings {
             case .positional(let text):
                 throw UsageError("unexpected argument '\(text)'")
             }
+        }
+        if async, mode != .line {
+            throw UsageError("--async serves the line mode only, not --mode \(mode)")
         }
         do {
             options = try EchoOptions(maxPendingOutput: maxPendingOutput, maxLineLength: maxLineLength)

@@ -1,3 +1,4 @@
+import AsyncChat
 import AsyncCore
 import Echo
 import ExampleSupport
@@ -9,15 +10,25 @@ CommandLineProgram.run(name: "echo-server", usage: EchoServerSettings.usage) { a
 
     let loop = try EventLoop()
     loop.logger = log.write
-    let server = try settings.address.open { address in
-        try EchoServer(address: address, mode: settings.mode, options: settings.options, loop: loop)
+    let localAddress: SocketAddress
+    if settings.async {
+        let listener = try settings.address.open { address in
+            try AsyncListener(address: address, options: AsyncLineEcho.connectionOptions(settings.options), loop: loop)
+        }
+        startAsyncEcho(listener, on: loop, log: log)
+        localAddress = listener.localAddress
+    } else {
+        let server = try settings.address.open { address in
+            try EchoServer(address: address, mode: settings.mode, options: settings.options, loop: loop)
+        }
+        server.onEvent = { log("\($0)") }
+        localAddress = try server.localAddress
     }
-    server.onEvent = { log("\($0)") }
     let lifetime = try ServerLifetime(loop: loop, grace: .zero) { signal in
         let clients = loop.dispatchers.count - 1
         log("\(signal): stopping, closing \(clients) client connection\(clients == 1 ? "" : "s")")
     }
-    Console.printLine("listening on \(try server.localAddress)")
-    log("mode \(settings.mode), at most \(settings.options.maxPendingOutput) pending bytes per client, lines up to \(settings.options.maxLineLength) bytes, open-file limit \(openFileLimit)")
+    Console.printLine("listening on \(localAddress)")
+    log("mode \(settings.mode)\(settings.async ? " (async)" : ""), at most \(settings.options.maxPendingOutput) pending bytes per client, lines up to \(settings.options.maxLineLength) bytes, open-file limit \(openFileLimit)")
     try lifetime.run()
 }

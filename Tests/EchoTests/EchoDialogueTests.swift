@@ -1,17 +1,32 @@
+import AsyncChat
 import AsyncCore
 import Echo
 import ProtocolTesting
 import Testing
 
 /// The echo protocols through scripted dialogues, with the client's bytes
-/// delivered whole, one byte at a time and split at every position.
+/// delivered whole, one byte at a time and split at every position. The
+/// line echo's transcripts run against the callback channel and the
+/// async/await echo alike: their bytes must not differ.
 @Suite struct EchoDialogueTests {
-    @Test func lineModeEchoesEachLineWithItsOwnLineEnd() throws {
-        try transcript("line-echo.txt").run(against: lineEcho(EchoOptions()), chunking: .all())
+    enum LineEcho: String, CaseIterable, CustomTestStringConvertible {
+        case callback, async
+        var testDescription: String { rawValue }
     }
 
-    @Test func lineModeAnswersAnOverlongLineWithAnErrorLine() throws {
-        try transcript("line-echo-overlong.txt").run(against: lineEcho(try EchoOptions(maxLineLength: 8)), chunking: .all())
+    @Test(arguments: LineEcho.allCases)
+    func lineModeEchoesEachLineWithItsOwnLineEnd(_ kind: LineEcho) throws {
+        try transcript("line-echo.txt").run(against: lineEcho(kind, EchoOptions()), chunking: .all())
+    }
+
+    @Test(arguments: LineEcho.allCases)
+    func lineModeAnswersAnOverlongLineWithAnErrorLine(_ kind: LineEcho) throws {
+        try transcript("line-echo-overlong.txt").run(against: lineEcho(kind, try EchoOptions(maxLineLength: 8)), chunking: .all())
+    }
+
+    @Test func theAsyncEchoHoldsAnOverlongLineWithinItsLimitAcrossEveryChunking() throws {
+        let dialogue = try Dialogue(transcript: "C: 12345678\nS: 12345678\nC< 123456789\nC< 0\nS: error: line too long\nC< 1\nC: \nC: ok\nS: ok\nC-\nS=\n", name: "limit.txt")
+        try dialogue.run(against: lineEcho(.async, try EchoOptions(maxLineLength: 9)), chunking: .all())
     }
 
     @Test func rawModeEchoesEveryByte() throws {
@@ -28,11 +43,19 @@ import Testing
             alice.close()
             bob.close()
         }
-        try dialogue.run(against: lineEcho(EchoOptions()), chunking: .all())
+        try dialogue.run(against: lineEcho(.callback, EchoOptions()), chunking: .all())
+        try dialogue.run(against: lineEcho(.async, EchoOptions()), chunking: .all())
     }
 
-    private func lineEcho(_ options: EchoOptions) -> ServerUnderTest {
-        .inProcess { socket, loop in try LineEchoChannel(socket: socket, options: options, loop: loop) }
+    private func lineEcho(_ kind: LineEcho, _ options: EchoOptions) -> ServerUnderTest {
+        switch kind {
+        case .callback:
+            return .inProcess { socket, loop in try LineEchoChannel(socket: socket, options: options, loop: loop) }
+        case .async:
+            return .inProcess(connectionOptions: AsyncLineEcho.connectionOptions(options)) { connection in
+                await AsyncLineEcho.echo(connection)
+            }
+        }
     }
 
     private let rawEcho = ServerUnderTest.inProcess { socket, loop in try RawEchoHandler(socket: socket, loop: loop) }
