@@ -28,15 +28,15 @@ import Synchronization
 /// call; the loop runs it before it waits again. A job enqueued from any
 /// other thread takes a lock and wakes the loop. The loop must keep
 /// running while tasks prefer it: jobs enqueued after it is gone never run.
-public final class LoopExecutor: SerialExecutor, TaskExecutor, @unchecked Sendable {
+public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
     // Sendable by construction: `remote` is behind its mutex; `runningThread`
     // is atomic; everything else is touched only by the thread that runs
     // the loop, inside a pass (where `runningThread` names that thread).
-    private let remote = Mutex<[UnownedJob]>([])
+    private let remote = Mutex<[QueuedJob]>([])
     private let hasRemote = Atomic<Bool>(false)
     private let runningThread = Atomic<UInt>(0)
     private weak var handle: LoopHandle?
-    private var local: [UnownedJob] = []
+    private var local: [QueuedJob] = []
     private var localHead = 0
     private var finishedJobWork: [any JobFinishing] = []
     /// The loop that runs the pass now going on; nil between passes.
@@ -51,7 +51,12 @@ public final class LoopExecutor: SerialExecutor, TaskExecutor, @unchecked Sendab
     /// task that keeps yielding cannot starve them.
     private static let jobsPerPass = 4096
 
-    init() {}
+    /// The loop as the serial executor of actors: see ``asUnownedSerialExecutor()``.
+    private var serial: LoopSerialExecutor!
+
+    init() {
+        serial = LoopSerialExecutor(loop: self)
+    }
 
     func attach(to handle: LoopHandle) {
         self.handle = handle
@@ -65,31 +70,27 @@ public final class LoopExecutor: SerialExecutor, TaskExecutor, @unchecked Sendab
 
     // MARK: Executor
 
+    /// A job of a task that prefers this executor.
     public func enqueue(_ job: consuming ExecutorJob) {
-        let unowned = UnownedJob(job)
+        enqueue(QueuedJob(job: UnownedJob(job), isActorJob: false))
+    }
+
+    func enqueue(_ job: QueuedJob) {
         if isCurrentThread {
-            local.append(unowned)
+            local.append(job)
             return
         }
-        remote.withLock { $0.append(unowned) }
+        remote.withLock { $0.append(job) }
         hasRemote.store(true, ordering: .releasing)
         handle?.wakeUp()
     }
 
+    /// The loop as a serial executor, for an actor's `unownedExecutor`: the
+    /// actor's code then runs on the loop's thread. A task that prefers
+    /// this executor hops to reach such an actor and back, as for any
+    /// actor (a queued job each way, no system call).
     public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
-        UnownedSerialExecutor(complexEquality: self)
-    }
-
-    public func isSameExclusiveExecutionContext(other: LoopExecutor) -> Bool {
-        self === other
-    }
-
-    public func isIsolatingCurrentContext() -> Bool? {
-        isCurrentThread
-    }
-
-    public func checkIsolated() {
-        precondition(isCurrentThread, "not on the thread of the event loop this executor belongs to")
+        serial.asUnownedSerialExecutor()
     }
 
     // MARK: Running (on the loop's thread)
@@ -121,11 +122,18 @@ public final class LoopExecutor: SerialExecutor, TaskExecutor, @unchecked Sendab
         }
         var budget = LoopExecutor.jobsPerPass
         while localHead < local.count, budget > 0 {
-            let job = local[localHead]
+            let queued = local[localHead]
             localHead += 1
             budget -= 1
             isRunningJob = true
-            job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
+            // A task's job runs as nonisolated code on this task executor:
+            // run as isolated to the serial executor instead, every call to
+            // a nonisolated async function would hop off and back.
+            if queued.isActorJob {
+                queued.job.runSynchronously(on: serial.asUnownedSerialExecutor())
+            } else {
+                queued.job.runSynchronously(on: asUnownedTaskExecutor())
+            }
             isRunningJob = false
             finishJob()
             isScratchLent = false
@@ -147,6 +155,38 @@ public final class LoopExecutor: SerialExecutor, TaskExecutor, @unchecked Sendab
         while let work = finishedJobWork.popLast() {
             work.jobDidFinish()
         }
+    }
+}
+
+/// A job and how it runs: isolated to an actor, or as a task's nonisolated code.
+struct QueuedJob {
+    let job: UnownedJob
+    let isActorJob: Bool
+}
+
+/// The serial executor of actors that live on a loop's thread; its jobs
+/// join the loop's queue.
+final class LoopSerialExecutor: SerialExecutor {
+    unowned let loop: LoopExecutor
+
+    init(loop: LoopExecutor) {
+        self.loop = loop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        loop.enqueue(QueuedJob(job: UnownedJob(job), isActorJob: true))
+    }
+
+    func asUnownedSerialExecutor() -> UnownedSerialExecutor {
+        UnownedSerialExecutor(ordinary: self)
+    }
+
+    func isIsolatingCurrentContext() -> Bool? {
+        loop.isCurrentThread
+    }
+
+    func checkIsolated() {
+        precondition(loop.isCurrentThread, "not on the thread of the event loop this executor belongs to")
     }
 }
 
