@@ -115,14 +115,29 @@ public final class AsyncConnection: Sendable {
     public var frames: AsyncFrames { AsyncFrames(connection: self) }
 
     /// The next frame; see ``frames``.
+    @inlinable
     public func nextFrame() async throws(ConnectionError) -> ArraySlice<UInt8>? {
-        let executor = reference.executor
-        if executor.isCurrentThread {
-            if Task.isCancelled {
-                reference.channel.cancel()
-                throw .cancelled
-            }
-            if case .ready(let result) = reference.channel.nextFrame() { return try result.get() }
+        // Inlined into the caller: a frame already there costs no async call
+        // (each one asks the runtime, under a lock, for the task's executor).
+        if let ready = frameAtOnce() { return try ready.get() }
+        return try await nextFrameWaiting()
+    }
+
+    /// The next frame when it is there and the caller is on the loop's thread.
+    @usableFromInline
+    func frameAtOnce() -> Result<ArraySlice<UInt8>?, ConnectionError>? {
+        guard reference.executor.isCurrentThread else { return nil }
+        if Task.isCancelled {
+            reference.channel.cancel()
+            return .failure(.cancelled)
+        }
+        if case .ready(let result) = reference.channel.nextFrame() { return result }
+        return nil
+    }
+
+    @usableFromInline
+    func nextFrameWaiting() async throws(ConnectionError) -> ArraySlice<UInt8>? {
+        if reference.executor.isCurrentThread {
             return try await suspendOnLoop { reference.channel.waitForFrame($0) }
         }
         return try await perform({ $0.nextFrame() }, wait: { channel, continuation in channel.waitForFrame(continuation) })
@@ -147,6 +162,7 @@ public final class AsyncConnection: Sendable {
     /// - Throws: ``ConnectionError/closed``, ``ConnectionError/outputShutDown``,
     ///   ``ConnectionError/disconnected`` (the bytes will never be sent) or
     ///   ``ConnectionError/cancelled`` (they were queued).
+    @inlinable
     public func write(_ bytes: [UInt8]) async throws(ConnectionError) {
         try await write(bytes[...])
     }
@@ -157,12 +173,42 @@ public final class AsyncConnection: Sendable {
     }
 
     /// Writes `bytes`; see ``write(_:)-([UInt8])``.
+    @inlinable
     public func write(_ bytes: ArraySlice<UInt8>) async throws(ConnectionError) {
-        if reference.executor.isCurrentThread {
-            let outcome = bytes.withUnsafeBytes { reference.channel.write($0) }
-            if case .ready(let result) = outcome { return try result.get() }
-            return try await suspendOnLoop { reference.channel.waitUntilWritable($0) }
+        // Inlined into the caller, as nextFrame(): no async call unless it waits.
+        switch writeAtOnce(bytes) {
+        case .done(let result): return try result.get()
+        case .queuedAboveHighWatermark: try await waitUntilWritable()
+        case .notOnLoop: try await writeFromElsewhere(bytes)
         }
+    }
+
+    /// How a write went without waiting.
+    @usableFromInline
+    enum ImmediateWrite {
+        case done(Result<Void, ConnectionError>)
+        /// Queued; the output is above the high watermark.
+        case queuedAboveHighWatermark
+        /// The caller is not on the loop's thread.
+        case notOnLoop
+    }
+
+    @usableFromInline
+    func writeAtOnce(_ bytes: ArraySlice<UInt8>) -> ImmediateWrite {
+        guard reference.executor.isCurrentThread else { return .notOnLoop }
+        switch bytes.withUnsafeBytes({ reference.channel.write($0) }) {
+        case .ready(let result): return .done(result)
+        case .mustWait: return .queuedAboveHighWatermark
+        }
+    }
+
+    @usableFromInline
+    func waitUntilWritable() async throws(ConnectionError) {
+        try await suspendOnLoop { reference.channel.waitUntilWritable($0) }
+    }
+
+    @usableFromInline
+    func writeFromElsewhere(_ bytes: ArraySlice<UInt8>) async throws(ConnectionError) {
         try await perform(
             { channel in bytes.withUnsafeBytes { channel.write($0) } },
             wait: { channel, continuation in channel.waitUntilWritable(continuation) }

@@ -11,12 +11,14 @@ public struct AsyncFrames: AsyncSequence, Sendable {
 
     /// Takes the connection's frames one at a time.
     public struct Iterator: AsyncIteratorProtocol {
-        let connection: AsyncConnection
+        @usableFromInline let connection: AsyncConnection
 
+        @inlinable
         public mutating func next() async throws(ConnectionError) -> ArraySlice<UInt8>? {
             try await connection.nextFrame()
         }
 
+        @inlinable
         public mutating func next(isolation actor: isolated (any Actor)?) async throws(ConnectionError) -> ArraySlice<UInt8>? {
             try await connection.nextFrame()
         }

@@ -22,16 +22,16 @@ final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing {
     let options: AsyncConnectionOptions
     @exclusivity(unchecked) private var inbound: InboundFrames
     @exclusivity(unchecked) private var output = ChannelOutput()
-    private var readers: [FrameWaiter] = []
-    private var writers: [Waiter] = []
+    @exclusivity(unchecked) private var readers: [FrameWaiter] = []
+    @exclusivity(unchecked) private var writers: [Waiter] = []
     private var closers: [Waiter] = []
     private var shutdowns: [Waiter] = []
     private var connectors: [Waiter] = []
     /// Why the connection ended, once it has: every later request fails with it.
-    private var ending: ConnectionError?
-    private var flushScheduled = false
+    @exclusivity(unchecked) private var ending: ConnectionError?
+    @exclusivity(unchecked) private var flushScheduled = false
     /// A task using the connection was cancelled: waits end at once.
-    private var isCancelled = false
+    @exclusivity(unchecked) private var isCancelled = false
 
     init(socket: Socket, options: AsyncConnectionOptions, loop: EventLoop) throws(SystemError) {
         self.options = options

@@ -36,16 +36,18 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
     private let hasRemote = Atomic<Bool>(false)
     private let runningThread = Atomic<UInt>(0)
     private weak var handle: LoopHandle?
-    private var local: [QueuedJob] = []
-    private var localHead = 0
-    private var finishedJobWork: [any JobFinishing] = []
+    // Hot, and touched by one thread only: @exclusivity(unchecked), for the
+    // reason given in EventLoop.
+    @exclusivity(unchecked) private var local: [QueuedJob] = []
+    @exclusivity(unchecked) private var localHead = 0
+    @exclusivity(unchecked) private var finishedJobWork: [any JobFinishing] = []
     /// The loop that runs the pass now going on; nil between passes.
     package private(set) unowned(unsafe) var runningLoop: EventLoop?
     /// True while a job runs.
-    package private(set) var isRunningJob = false
+    @exclusivity(unchecked) package private(set) var isRunningJob = false
     /// True while the running job has lent the loop's scratch memory to a
     /// connection gathering its writes.
-    package var isScratchLent = false
+    @exclusivity(unchecked) package var isScratchLent = false
 
     /// Jobs run in one go before the loop looks at its sockets again, so a
     /// task that keeps yielding cannot starve them.
