@@ -244,6 +244,7 @@ final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing {
     // MARK: OutputSink
 
     var canSend: Bool { isOpen && connected }
+    var holdsOutput: Bool { transportHoldsOutput }
 
     // MARK: Ending
 
