@@ -16,11 +16,13 @@ import AsyncCore
 /// try await connection.close()                       // after "hello\n" was sent
 /// ```
 /// The connection belongs to a loop; its input and output run there. Use
-/// it from any task: from a task that prefers the loop's executor (see
-/// ``LoopExecutor``; the tasks of ``AsyncListener`` do), each call works
-/// on the loop directly, with no hop and no lock, and a call waits only
-/// when it must (no frame has arrived, the output is above the high
-/// watermark). From elsewhere each call hops to the loop and back.
+/// it from any task. From code running on the loop's thread (a task that
+/// prefers the loop's executor, as ``AsyncListener`` shows, or an actor on
+/// it; see ``LoopExecutor``), each call works on the loop directly, with
+/// no hop and no lock, and waits only when it must (no frame has arrived,
+/// the output is above the high watermark); the methods run on the
+/// caller's executor (`nonisolated(nonsending)`), so calling one never
+/// leaves the loop. From elsewhere each call hops to the loop and back.
 ///
 /// Bounds (see ``AsyncConnectionOptions``): a consumer that stops taking
 /// frames stops the reading from the socket once ``AsyncConnectionOptions/maxBufferedFrames``
@@ -29,8 +31,13 @@ import AsyncCore
 ///
 /// Cancellation: a task cancelled while it waits on the connection gets
 /// ``ConnectionError/cancelled``, and the connection closes once what was
-/// written is sent. When the last reference to the connection goes away,
-/// it closes the same way.
+/// written is sent (at once when the task was waiting in ``close()``). A
+/// cancelled task that takes a frame already there gets the same. When the
+/// last reference to the connection goes away, it closes once what was
+/// written is sent.
+///
+/// When the loop goes away first, every waiting call, and every later one,
+/// throws ``ConnectionError/closedByLoop``.
 public final class AsyncConnection: Sendable {
     let reference: ChannelReference<ConnectionChannel>
     /// The address of the peer: the one connected to, or the accepted client's.
@@ -67,14 +74,16 @@ public final class AsyncConnection: Sendable {
     /// let connection = try await AsyncConnection.connect(to: .ipv4("127.0.0.1", port: 8025), loop: handle)
     /// ```
     /// - Throws: ``ConnectionError/system(_:)`` with the failed call (a
-    ///   refused connect is `connect` with `ECONNREFUSED`), or
-    ///   ``ConnectionError/cancelled`` when the task is cancelled first.
+    ///   refused connect is `connect` with `ECONNREFUSED`),
+    ///   ``ConnectionError/cancelled`` when the task is cancelled first, or
+    ///   ``ConnectionError/closedByLoop`` when the loop is gone.
+    nonisolated(nonsending)
     public static func connect(
         to address: SocketAddress, options: AsyncConnectionOptions = AsyncConnectionOptions(), loop: LoopHandle
     ) async throws(ConnectionError) -> AsyncConnection {
         let made: Result<AsyncConnection, ConnectionError> = await withUnsafeContinuation { continuation in
-            loop.execute {
-                guard let eventLoop = loop.executor.runningLoop else { return continuation.resume(returning: .failure(.closed)) }
+            loop.execute({
+                guard let eventLoop = loop.executor.eventLoop else { return continuation.resume(returning: .failure(.closedByLoop)) }
                 let channel = ConnectionChannel(options: options, loop: eventLoop)
                 do throws(SystemError) {
                     try channel.connect(to: address)
@@ -83,13 +92,12 @@ public final class AsyncConnection: Sendable {
                     return continuation.resume(returning: .failure(.system(error)))
                 }
                 continuation.resume(returning: .success(AsyncConnection(channel: channel, peerAddress: address)))
-            }
+            }, orIfLoopEnded: {
+                continuation.resume(returning: .failure(.closedByLoop))
+            })
         }
         let connection = try made.get()
-        try await connection.perform(
-            { _ in .mustWait },
-            wait: { channel, continuation in channel.waitForConnect(continuation) }
-        )
+        try await connection.perform({ _ in .mustWait }, wait: { channel, continuation in channel.waitForConnect(continuation) })
         return connection
     }
 
@@ -101,7 +109,8 @@ public final class AsyncConnection: Sendable {
     ///
     /// ```swift
     /// for try await line in connection.frames {
-    ///     try await connection.write(line + [10])
+    ///     try await connection.write(line)
+    ///     try await connection.write("\n")
     /// }
     /// // The peer finished sending: what followed its last terminator is here.
     /// let rest = await connection.unterminatedInput
@@ -111,14 +120,22 @@ public final class AsyncConnection: Sendable {
     /// for a frame over the limit (in its place: iterate again to go on
     /// after it), ``ConnectionError/disconnected`` when the connection was
     /// lost (after the frames received before), ``ConnectionError/closed``
-    /// once closed on this side, and ``ConnectionError/cancelled``.
+    /// once closed on this side, ``ConnectionError/closedByLoop`` and
+    /// ``ConnectionError/cancelled``.
     public var frames: AsyncFrames { AsyncFrames(connection: self) }
 
     /// The next frame; see ``frames``.
+    ///
+    /// ```swift
+    /// while let line = try await connection.nextFrame() {
+    ///     print(String(decoding: line, as: UTF8.self))
+    /// }
+    /// ```
     @inlinable
+    nonisolated(nonsending)
     public func nextFrame() async throws(ConnectionError) -> ArraySlice<UInt8>? {
-        // Inlined into the caller: a frame already there costs no async call
-        // (each one asks the runtime, under a lock, for the task's executor).
+        // Inlined into the caller: a frame already there costs no async
+        // call, and no executor switch after it.
         if let ready = frameAtOnce() { return try ready.get() }
         return try await nextFrameWaiting()
     }
@@ -136,11 +153,9 @@ public final class AsyncConnection: Sendable {
     }
 
     @usableFromInline
+    nonisolated(nonsending)
     func nextFrameWaiting() async throws(ConnectionError) -> ArraySlice<UInt8>? {
-        if reference.executor.isCurrentThread {
-            return try await suspendOnLoop { reference.channel.waitForFrame($0) }
-        }
-        return try await perform({ $0.nextFrame() }, wait: { channel, continuation in channel.waitForFrame(continuation) })
+        try await perform({ $0.nextFrame() }, wait: { channel, continuation in channel.waitForFrame(continuation) })
     }
 
     /// What the peer sent after its last terminator before it finished
@@ -159,25 +174,42 @@ public final class AsyncConnection: Sendable {
     /// they are queued and the output is at or below the high watermark.
     /// Bytes written while a task runs on the loop leave together, in one
     /// send, when it next waits.
+    ///
+    /// ```swift
+    /// try await connection.write([0x50, 0x49, 0x4E, 0x47, 0x0A])    // "PING\n"
+    /// ```
     /// - Throws: ``ConnectionError/closed``, ``ConnectionError/outputShutDown``,
-    ///   ``ConnectionError/disconnected`` (the bytes will never be sent) or
-    ///   ``ConnectionError/cancelled`` (they were queued).
+    ///   ``ConnectionError/disconnected`` or ``ConnectionError/closedByLoop``
+    ///   (the bytes will never be sent), or ``ConnectionError/cancelled``
+    ///   (they were queued).
     @inlinable
+    nonisolated(nonsending)
     public func write(_ bytes: [UInt8]) async throws(ConnectionError) {
         try await write(bytes[...])
     }
 
     /// Writes a string's UTF-8 bytes; see ``write(_:)-([UInt8])``.
+    ///
+    /// ```swift
+    /// try await connection.write("HELO client.example\r\n")
+    /// ```
+    nonisolated(nonsending)
     public func write(_ text: String) async throws(ConnectionError) {
         try await write(Array(text.utf8)[...])
     }
 
     /// Writes `bytes`; see ``write(_:)-([UInt8])``.
+    ///
+    /// ```swift
+    /// for try await line in connection.frames { try await connection.write(line) }
+    /// ```
     @inlinable
+    nonisolated(nonsending)
     public func write(_ bytes: ArraySlice<UInt8>) async throws(ConnectionError) {
         // Inlined into the caller, as nextFrame(): no async call unless it waits.
         switch writeAtOnce(bytes) {
-        case .done(let result): return try result.get()
+        case .written: return
+        case .failed(let error): throw error
         case .queuedAboveHighWatermark: try await waitUntilWritable()
         case .notOnLoop: try await writeFromElsewhere(bytes)
         }
@@ -186,7 +218,8 @@ public final class AsyncConnection: Sendable {
     /// How a write went without waiting.
     @usableFromInline
     enum ImmediateWrite {
-        case done(Result<Void, ConnectionError>)
+        case written
+        case failed(ConnectionError)
         /// Queued; the output is above the high watermark.
         case queuedAboveHighWatermark
         /// The caller is not on the loop's thread.
@@ -197,17 +230,20 @@ public final class AsyncConnection: Sendable {
     func writeAtOnce(_ bytes: ArraySlice<UInt8>) -> ImmediateWrite {
         guard reference.executor.isCurrentThread else { return .notOnLoop }
         switch bytes.withUnsafeBytes({ reference.channel.write($0) }) {
-        case .ready(let result): return .done(result)
+        case .ready(.success): return .written
+        case .ready(.failure(let error)): return .failed(error)
         case .mustWait: return .queuedAboveHighWatermark
         }
     }
 
     @usableFromInline
+    nonisolated(nonsending)
     func waitUntilWritable() async throws(ConnectionError) {
-        try await suspendOnLoop { reference.channel.waitUntilWritable($0) }
+        try await perform({ _ in .mustWait }, wait: { channel, continuation in channel.waitUntilWritable(continuation) })
     }
 
     @usableFromInline
+    nonisolated(nonsending)
     func writeFromElsewhere(_ bytes: ArraySlice<UInt8>) async throws(ConnectionError) {
         try await perform(
             { channel in bytes.withUnsafeBytes { channel.write($0) } },
@@ -224,6 +260,7 @@ public final class AsyncConnection: Sendable {
     /// try await connection.shutdownOutput()
     /// for try await line in connection.frames { print(line.count) }   // until the server closes
     /// ```
+    nonisolated(nonsending)
     public func shutdownOutput() async throws(ConnectionError) {
         try await perform({ $0.shutdownOutputWhenDone() }, wait: { channel, continuation in channel.waitForShutdown(continuation) })
     }
@@ -231,33 +268,27 @@ public final class AsyncConnection: Sendable {
     /// Closes the connection once everything written before is sent, and
     /// returns then. Reading stops at once. Closing a closed connection
     /// returns at once.
+    ///
+    /// ```swift
+    /// try await connection.write("221 bye\r\n")
+    /// try await connection.close()            // "221 bye\r\n" was sent
+    /// ```
     /// - Throws: ``ConnectionError/disconnected`` when the connection was
-    ///   lost before everything was sent.
+    ///   lost before everything was sent, ``ConnectionError/closedByLoop``
+    ///   when the loop closed it first, ``ConnectionError/cancelled`` when
+    ///   the task was cancelled while it waited (the connection then closed
+    ///   at once, dropping what was not sent).
+    nonisolated(nonsending)
     public func close() async throws(ConnectionError) {
         try await perform({ $0.closeWhenDone() }, wait: { channel, continuation in channel.waitForClose(continuation) })
     }
 
     // MARK: Running on the loop
 
-    /// Waits on the loop's thread, where the task runs: `register` hands the
-    /// continuation to the channel, which resumes it.
-    private func suspendOnLoop<Value: Sendable>(_ register: (Continuation<Value>) -> Void) async throws(ConnectionError) -> Value {
-        let result = await withTaskCancellationHandler {
-            await withUnsafeContinuation { (continuation: Continuation<Value>) in register(continuation) }
-        } onCancel: {
-            cancelOnLoop()
-        }
-        return try result.get()
-    }
-
-    private func cancelOnLoop() {
-        let reference = self.reference
-        // Posted even on the loop's thread: the cancelling code may be in
-        // the middle of something the cancel must not interleave with.
-        reference.handle.execute { reference.channel.cancel() }
-    }
-
-    /// Makes `request` on the loop, and when it must wait, waits with `wait`.
+    /// Makes `request` on the loop, and when it must wait, waits with
+    /// `wait`; on the loop's thread at once, from elsewhere through the
+    /// loop's handle.
+    nonisolated(nonsending)
     private func perform<Value: Sendable>(
         _ request: @escaping @Sendable (ConnectionChannel) -> ConnectionChannel.Outcome<Value>,
         wait: @escaping @Sendable (ConnectionChannel, Continuation<Value>) -> Void
@@ -265,16 +296,32 @@ public final class AsyncConnection: Sendable {
         let reference = self.reference
         let result = await withTaskCancellationHandler {
             await withUnsafeContinuation { (continuation: Continuation<Value>) in
-                reference.onLoop { channel in
-                    switch request(channel) {
-                    case .ready(let result): continuation.resume(returning: result)
-                    case .mustWait: wait(channel, continuation)
-                    }
+                if reference.executor.isCurrentThread {
+                    return AsyncConnection.start(request, wait: wait, on: reference.channel, continuation)
                 }
+                reference.onLoop({ channel in
+                    AsyncConnection.start(request, wait: wait, on: channel, continuation)
+                }, ifLoopEnded: {
+                    continuation.resume(returning: .failure(.closedByLoop))
+                })
             }
         } onCancel: {
-            cancelOnLoop()
+            // Later, even on the loop's thread: the cancelling code may be in
+            // the middle of something the cancel must not interleave with.
+            reference.later { $0.cancel() }
         }
         return try result.get()
+    }
+
+    private static func start<Value: Sendable>(
+        _ request: (ConnectionChannel) -> ConnectionChannel.Outcome<Value>,
+        wait: (ConnectionChannel, Continuation<Value>) -> Void,
+        on channel: ConnectionChannel,
+        _ continuation: Continuation<Value>
+    ) {
+        switch request(channel) {
+        case .ready(let result): continuation.resume(returning: result)
+        case .mustWait: wait(channel, continuation)
+        }
     }
 }

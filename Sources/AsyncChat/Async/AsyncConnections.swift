@@ -13,11 +13,13 @@ public struct AsyncConnections: AsyncSequence, Sendable {
     public struct Iterator: AsyncIteratorProtocol {
         let listener: AsyncListener
 
+        nonisolated(nonsending)
         public mutating func next() async throws(ConnectionError) -> AsyncConnection? {
             try await listener.nextConnection()
         }
 
-        public mutating func next(isolation actor: isolated (any Actor)?) async throws(ConnectionError) -> AsyncConnection? {
+        nonisolated(nonsending)
+        public mutating func next(isolation actor: (any Actor)?) async throws(ConnectionError) -> AsyncConnection? {
             try await listener.nextConnection()
         }
     }

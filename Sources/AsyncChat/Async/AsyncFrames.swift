@@ -14,12 +14,14 @@ public struct AsyncFrames: AsyncSequence, Sendable {
         @usableFromInline let connection: AsyncConnection
 
         @inlinable
+        nonisolated(nonsending)
         public mutating func next() async throws(ConnectionError) -> ArraySlice<UInt8>? {
             try await connection.nextFrame()
         }
 
         @inlinable
-        public mutating func next(isolation actor: isolated (any Actor)?) async throws(ConnectionError) -> ArraySlice<UInt8>? {
+        nonisolated(nonsending)
+        public mutating func next(isolation actor: (any Actor)?) async throws(ConnectionError) -> ArraySlice<UInt8>? {
             try await connection.nextFrame()
         }
     }

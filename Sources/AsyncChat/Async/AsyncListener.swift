@@ -63,32 +63,48 @@ public final class AsyncListener: Sendable {
 
     /// Binds and listens on the loop of `loop`, from any thread or task; see
     /// ``init(address:options:loop:)``.
+    ///
+    /// ```swift
+    /// let listener = try await AsyncListener.bind(to: .ipv4("127.0.0.1", port: 0), loop: thread.handle)
+    /// ```
+    /// - Throws: `SystemError` as ``init(address:options:loop:)`` does; `EBADF`
+    ///   for `listen` when the loop is gone.
+    nonisolated(nonsending)
     public static func bind(
         to address: SocketAddress, options: AsyncConnectionOptions = AsyncConnectionOptions(), loop: LoopHandle
     ) async throws(SystemError) -> AsyncListener {
+        let loopGone = SystemError(.listen, errno: .badFileDescriptor)
         let made: Result<AsyncListener, SystemError> = await withUnsafeContinuation { continuation in
-            loop.execute {
-                guard let eventLoop = loop.executor.runningLoop else {
-                    return continuation.resume(returning: .failure(SystemError(.listen, errno: .badFileDescriptor)))
-                }
+            loop.execute({
+                guard let eventLoop = loop.executor.eventLoop else { return continuation.resume(returning: .failure(loopGone)) }
                 continuation.resume(returning: Result { () throws(SystemError) in
                     try AsyncListener(address: address, options: options, loop: eventLoop)
                 })
-            }
+            }, orIfLoopEnded: {
+                continuation.resume(returning: .failure(loopGone))
+            })
         }
         return try made.get()
     }
 
     deinit {
-        reference.onLoop { channel in channel.close() }
+        reference.onLoop { channel in channel.closeOnRequest() }
     }
 
     /// The accepted connections, in order. The sequence ends (nil) once
-    /// the listener is closed; a task cancelled while it waits gets
-    /// ``ConnectionError/cancelled`` and the listener closes.
+    /// ``close()`` was called; it throws ``ConnectionError/cancelled`` to
+    /// a task cancelled while it waits (the listener then closes), and
+    /// ``ConnectionError/closedByLoop`` once the loop has closed it.
     public var connections: AsyncConnections { AsyncConnections(listener: self) }
 
     /// The next accepted connection; see ``connections``.
+    ///
+    /// ```swift
+    /// while let connection = try await listener.nextConnection() {
+    ///     print("accepted \(connection.peerAddress)")
+    /// }
+    /// ```
+    nonisolated(nonsending)
     public func nextConnection() async throws(ConnectionError) -> AsyncConnection? {
         let reference = self.reference
         if reference.executor.isCurrentThread, let result = reference.channel.nextConnection() {
@@ -96,23 +112,34 @@ public final class AsyncListener: Sendable {
         }
         let result = await withTaskCancellationHandler {
             await withUnsafeContinuation { (continuation: ListenerChannel.Waiter) in
-                reference.onLoop { channel in channel.waitForConnection(continuation) }
+                reference.onLoop({ channel in
+                    channel.waitForConnection(continuation)
+                }, ifLoopEnded: {
+                    continuation.resume(returning: .failure(.closedByLoop))
+                })
             }
         } onCancel: {
-            reference.handle.execute { reference.channel.cancel() }
+            reference.later { $0.cancel() }
         }
         return try result.get()
     }
 
     /// Stops listening: connections accepted and not yet taken are closed,
     /// and ``connections`` ends. Connections taken before stay open.
+    ///
+    /// ```swift
+    /// await listener.close()
+    /// ```
+    nonisolated(nonsending)
     public func close() async {
         let reference = self.reference
         await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
-            reference.onLoop { channel in
-                channel.close()
+            reference.onLoop({ channel in
+                channel.closeOnRequest()
                 continuation.resume()
-            }
+            }, ifLoopEnded: {
+                continuation.resume()
+            })
         }
     }
 }

@@ -15,10 +15,18 @@ struct ChannelReference<Channel: Dispatcher>: @unchecked Sendable {
 
     var executor: LoopExecutor { handle.executor }
 
-    /// Runs `body` with the channel on its loop: at once when already there.
-    func onLoop(_ body: @escaping @Sendable (Channel) -> Void) {
+    /// Runs `body` with the channel on its loop: at once when already
+    /// there. Once the loop is gone, runs `ifLoopEnded` instead.
+    func onLoop(_ body: @escaping @Sendable (Channel) -> Void, ifLoopEnded: @escaping @Sendable () -> Void = {}) {
         if executor.isCurrentThread { return body(channel) }
         let reference = self
-        handle.execute { body(reference.channel) }
+        handle.execute({ body(reference.channel) }, orIfLoopEnded: ifLoopEnded)
+    }
+
+    /// Runs `body` with the channel during the loop's next pass, never now:
+    /// for work that must not interleave with what the caller is doing.
+    func later(_ body: @escaping @Sendable (Channel) -> Void) {
+        let reference = self
+        handle.execute({ body(reference.channel) }, orIfLoopEnded: {})
     }
 }

@@ -9,9 +9,8 @@ import Glibc
 /// Writes made while a job runs are gathered (in the loop's scratch memory
 /// when it is free) and leave in one send when the job ends, so a task that
 /// answers a batch of frames before it waits again costs one send.
-final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing {
-    typealias FrameWaiter = UnsafeContinuation<Result<ArraySlice<UInt8>?, ConnectionError>, Never>
-    typealias Waiter = UnsafeContinuation<Result<Void, ConnectionError>, Never>
+final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing, AbandonmentObserving {
+    typealias Waiter<Value> = UnsafeContinuation<Result<Value, ConnectionError>, Never>
 
     /// What a request can tell at once.
     enum Outcome<Value> {
@@ -20,13 +19,16 @@ final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing {
     }
 
     let options: AsyncConnectionOptions
+    /// The loop's executor, held here so the hot path never goes through the
+    /// `unowned` loop.
+    let executor: LoopExecutor
     @exclusivity(unchecked) private var inbound: InboundFrames
     @exclusivity(unchecked) private var output = ChannelOutput()
-    @exclusivity(unchecked) private var readers: [FrameWaiter] = []
-    @exclusivity(unchecked) private var writers: [Waiter] = []
-    private var closers: [Waiter] = []
-    private var shutdowns: [Waiter] = []
-    private var connectors: [Waiter] = []
+    @exclusivity(unchecked) private var readers: [Waiter<ArraySlice<UInt8>?>] = []
+    @exclusivity(unchecked) private var writers: [Waiter<Void>] = []
+    private var closers: [Waiter<Void>] = []
+    private var shutdowns: [Waiter<Void>] = []
+    private var connectors: [Waiter<Void>] = []
     /// Why the connection ended, once it has: every later request fails with it.
     @exclusivity(unchecked) private var ending: ConnectionError?
     @exclusivity(unchecked) private var flushScheduled = false
@@ -35,6 +37,7 @@ final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing {
 
     init(socket: Socket, options: AsyncConnectionOptions, loop: EventLoop) throws(SystemError) {
         self.options = options
+        executor = loop.executor
         inbound = InboundFrames(options: options)
         try super.init(socket: socket, loop: loop)
     }
@@ -42,6 +45,7 @@ final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing {
     /// A channel that is about to connect.
     init(options: AsyncConnectionOptions, loop: EventLoop) {
         self.options = options
+        executor = loop.executor
         inbound = InboundFrames(options: options)
         super.init(loop: loop)
     }
@@ -56,11 +60,10 @@ final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing {
     /// was taken.
     func nextFrame() -> Outcome<ArraySlice<UInt8>?> {
         if let entry = inbound.popFirst() {
-            if inbound.frameUnframed() || inbound.phase == .peerFinished { _ = inbound.finishIfDrained() }
+            if inbound.hasUnframed || inbound.phase == .peerFinished { refillAfterTaking() }
             switch entry {
             case .frame(let bytes): return .ready(.success(bytes))
             case .overlong: return .ready(.failure(.frameTooLong(limit: options.maxFrameLength)))
-            case .pending: preconditionFailure("a frame left pointing into the read buffer")
             }
         }
         if inbound.phase == .finished { return .ready(.success(nil)) }
@@ -68,7 +71,13 @@ final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing {
         return .mustWait
     }
 
-    func waitForFrame(_ reader: FrameWaiter) {
+    /// Frames what waited for room, now that a frame was taken.
+    private func refillAfterTaking() {
+        _ = inbound.frameUnframed()
+        _ = inbound.finishIfDrained()
+    }
+
+    func waitForFrame(_ reader: Waiter<ArraySlice<UInt8>?>) {
         if isCancelled { return reader.resume(returning: .failure(.cancelled)) }
         readers.append(reader)
     }
@@ -89,7 +98,7 @@ final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing {
     override func handleRead() throws {
         guard readable() else { return }
         try receive(upTo: .max, loop: loop) { bytes in inbound.receive(bytes, borrowed: true) }
-        serveReaders()
+        if !readers.isEmpty { serveReaders() }
     }
 
     override func handleEndOfInput() throws {
@@ -100,10 +109,20 @@ final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing {
 
     // MARK: Output
 
+    /// Queues `bytes`; `.mustWait` when they were queued but the output is
+    /// above the high watermark.
+    @inline(__always)
     func write(_ bytes: UnsafeRawBufferPointer) -> Outcome<Void> {
+        // The common case: a write of a running job, gathered for the send
+        // when the job ends. Writes are gathered only while the connection
+        // takes them and stays under the high watermark.
+        if output.gather(bytes, limit: options.highWatermark) { return .ready(.success(())) }
+        return queue(bytes)
+    }
+
+    private func queue(_ bytes: UnsafeRawBufferPointer) -> Outcome<Void> {
         if let ending { return .ready(.failure(ending)) }
         guard output.acceptsPushes else { return .ready(.failure(output.isClosePending ? .closed : .outputShutDown)) }
-        let executor = loop.executor
         do {
             let report: ChannelOutput.Report
             if executor.isRunningJob {
@@ -124,8 +143,10 @@ final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing {
         return output.isWritable ? .ready(.success(())) : .mustWait
     }
 
-    func waitUntilWritable(_ writer: Waiter) {
+    func waitUntilWritable(_ writer: Waiter<Void>) {
+        if let ending { return writer.resume(returning: .failure(ending)) }
         if isCancelled { return writer.resume(returning: .failure(.cancelled)) }
+        if output.isWritable { return writer.resume(returning: .success(())) }
         writers.append(writer)
     }
 
@@ -136,10 +157,12 @@ final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing {
             output.closeWhenDone(then: nil)
             flushSoon()
         }
+        if let ending { return .ready(ending == .closed ? .success(()) : .failure(ending)) }
         return .mustWait
     }
 
-    func waitForClose(_ closer: Waiter) {
+    func waitForClose(_ closer: Waiter<Void>) {
+        if isCancelled { return closer.resume(returning: .failure(.cancelled)) }
         closers.append(closer)
     }
 
@@ -154,24 +177,36 @@ final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing {
             flushSoon()
         case .halfClosePending: break
         }
+        if let ending { return .ready(.failure(ending)) }
         if case .halfClosed = output.ending { return .ready(.success(())) }
         return .mustWait
     }
 
-    func waitForShutdown(_ waiter: Waiter) {
+    func waitForShutdown(_ waiter: Waiter<Void>) {
+        if isCancelled { return waiter.resume(returning: .failure(.cancelled)) }
         shutdowns.append(waiter)
     }
 
     /// The task using the connection was cancelled: its waits end, and the
-    /// connection closes once what was written is sent.
+    /// connection closes once what was written is sent; at once when it
+    /// cannot be sent (not connected yet), or when the task was waiting
+    /// for that very close (nobody would wait for a peer that never reads).
     func cancel() {
         isCancelled = true
-        let waiting = (readers, writers)
+        let abandonsClose = !closers.isEmpty || !connected
+        let waiting = readers.map(AnyWaiter.frame) + (writers + shutdowns + connectors + closers).map(AnyWaiter.done)
         readers = []
         writers = []
-        waiting.0.forEach { $0.resume(returning: .failure(.cancelled)) }
-        waiting.1.forEach { $0.resume(returning: .failure(.cancelled)) }
-        _ = closeWhenDone()
+        shutdowns = []
+        connectors = []
+        closers = []
+        for waiter in waiting { waiter.resume(throwing: .cancelled) }
+        if abandonsClose {
+            if ending == nil { ending = .cancelled }
+            close()
+        } else {
+            _ = closeWhenDone()
+        }
     }
 
     override func writable() -> Bool {
@@ -185,11 +220,11 @@ final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing {
     private func scheduleFlush() {
         guard !flushScheduled else { return }
         flushScheduled = true
-        loop.executor.whenJobFinishes(self)
+        executor.whenJobFinishes(self)
     }
 
     private func flushSoon() {
-        if loop.executor.isRunningJob {
+        if executor.isRunningJob {
             scheduleFlush()
         } else {
             do { try flushOutput() } catch { fail(error) }
@@ -216,6 +251,7 @@ final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing {
     }
 
     private func handle(_ report: ChannelOutput.Report) {
+        if report.isEmpty { return }
         if report.contains(.becameWritable), !writers.isEmpty {
             let waiting = writers
             writers = []
@@ -229,8 +265,9 @@ final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing {
 
     // MARK: Connecting
 
-    func waitForConnect(_ waiter: Waiter) {
+    func waitForConnect(_ waiter: Waiter<Void>) {
         if let ending { return waiter.resume(returning: .failure(ending)) }
+        if isCancelled { return waiter.resume(returning: .failure(.cancelled)) }
         if connected { return waiter.resume(returning: .success(())) }
         connectors.append(waiter)
     }
@@ -268,10 +305,20 @@ final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing {
         close()
     }
 
+    /// Closes at once. Every path of this channel names its reason first;
+    /// one that did not is the loop closing all its dispatchers.
     override func close() {
         guard isOpen else { return }
-        if ending == nil { ending = .closed }
+        if ending == nil { ending = .closedByLoop }
         super.close()
+        output.reset()
+        resumeAll()
+    }
+
+    /// The loop went away with the connection open: the waiting tasks
+    /// learn it (without a word to the loop, which is being deinitialized).
+    func wasAbandoned() {
+        if ending == nil { ending = .closedByLoop }
         output.reset()
         resumeAll()
     }
@@ -290,5 +337,18 @@ final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing {
         waiting.0.forEach { $0.resume(returning: .failure(ending)) }
         waiting.1.forEach { $0.resume(returning: .failure(ending)) }
         waiting.2.forEach { $0.resume(returning: ending == .closed ? .success(()) : .failure(ending)) }
+    }
+}
+
+/// A waiting task of either kind, to end their waits in one go.
+private enum AnyWaiter {
+    case frame(ConnectionChannel.Waiter<ArraySlice<UInt8>?>)
+    case done(ConnectionChannel.Waiter<Void>)
+
+    func resume(throwing error: ConnectionError) {
+        switch self {
+        case .frame(let waiter): waiter.resume(returning: .failure(error))
+        case .done(let waiter): waiter.resume(returning: .failure(error))
+        }
     }
 }

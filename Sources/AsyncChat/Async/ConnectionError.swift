@@ -15,9 +15,14 @@ public enum ConnectionError: Error, Hashable, CustomStringConvertible {
     /// (``AsyncConnectionOptions/maxFrameLength``). The rest of that frame
     /// is skipped: asking for the next frame again goes on after it.
     case frameTooLong(limit: Int)
-    /// The connection was closed on this side: by ``AsyncConnection/close()``,
-    /// by cancellation, or because its loop stopped.
+    /// The connection was closed on this side, by ``AsyncConnection/close()``
+    /// or by cancellation, after everything written before was sent.
     case closed
+    /// The connection's event loop closed it: the loop went away (its
+    /// ``EventLoopThread`` stopped, or the ``EventLoop`` was released), or
+    /// it closed every dispatcher (``EventLoop/closeAll()``). Output not yet
+    /// sent was dropped; a listener accepts no more.
+    case closedByLoop
     /// ``AsyncConnection/shutdownOutput()`` was called: nothing more can be written.
     case outputShutDown
     /// The connection was lost: the peer reset it, or stopped reading and
@@ -33,6 +38,7 @@ public enum ConnectionError: Error, Hashable, CustomStringConvertible {
         switch self {
         case .frameTooLong(let limit): return "incoming frame longer than the limit of \(limit) bytes"
         case .closed: return "connection closed"
+        case .closedByLoop: return "closed by its event loop; output not yet sent was dropped"
         case .outputShutDown: return "output already shut down"
         case .disconnected: return "connection lost: reset by the peer or broken"
         case .cancelled: return "cancelled"

@@ -6,17 +6,14 @@
 /// read ──▶ framer ──▶ entries: frame | frame | overlong | frame   (at most maxBufferedFrames)
 ///                 └─▶ partial frame, and unframed bytes while entries are full
 /// ```
-/// The complete frames of one read are copied out of the loop's shared read
-/// buffer together, into one array; each frame is a slice of it, so a read
+/// A read lent from the loop's shared buffer is copied out once, into one
+/// array; its frames, and what waits unframed, are slices of it, so a read
 /// of many short frames costs one allocation.
 struct InboundFrames {
     enum Entry {
         case frame(ArraySlice<UInt8>)
         /// A frame longer than the limit; its bytes are dropped.
         case overlong
-        /// A frame whose bytes lie in the window being framed, at these
-        /// offsets: made a slice of the copied batch before framing returns.
-        case pending(start: Int, end: Int)
     }
 
     /// How far the peer's input has come.
@@ -65,7 +62,14 @@ struct InboundFrames {
     /// Takes the oldest entry.
     mutating func popFirst() -> Entry? {
         guard head < entries.count else { return nil }
-        let entry = entries[head]
+        // Moved out, not copied: a copy would retain the frame's bytes and
+        // the slot left behind release them again.
+        let entry = entries.withUnsafeMutableBufferPointer { buffer in
+            let slot = buffer.baseAddress.unsafelyUnwrapped + head
+            let entry = slot.move()
+            slot.initialize(to: .overlong)
+            return entry
+        }
         head += 1
         if head == entries.count {
             entries.removeAll(keepingCapacity: true)
@@ -78,14 +82,17 @@ struct InboundFrames {
     /// copied; the entries and the unframed rest never point into them.
     mutating func receive(_ bytes: ArraySlice<UInt8>, borrowed: Bool) {
         if unframed.isEmpty {
-            frame(bytes, borrowed: borrowed)
+            frame(borrowed ? Array(bytes)[...] : bytes)
         } else {
             var window = Array(unframed)
             window.append(contentsOf: bytes)
             unframed = []
-            frame(window[...], borrowed: false)
+            frame(window[...])
         }
     }
+
+    /// True when received bytes wait for room among the entries.
+    var hasUnframed: Bool { !unframed.isEmpty }
 
     /// Frames what waited for room; true when entries were added.
     mutating func frameUnframed() -> Bool {
@@ -93,7 +100,7 @@ struct InboundFrames {
         let before = count
         let window = unframed
         unframed = []
-        frame(window, borrowed: false)
+        frame(window)
         return count > before
     }
 
@@ -114,13 +121,11 @@ struct InboundFrames {
         return true
     }
 
-    private mutating func frame(_ window: ArraySlice<UInt8>, borrowed: Bool) {
-        let firstNew = entries.count
+    private mutating func frame(_ window: ArraySlice<UInt8>) {
         var consumed = 0
-        var batch = (start: -1, end: 0)
         window.withUnsafeBytes { raw in
             while !isFull, let piece = framer.nextPiece(in: UnsafeRawBufferPointer(rebasing: raw[consumed...])) {
-                let start = consumed
+                let start = window.startIndex &+ consumed
                 consumed &+= piece.consumed
                 let endsFrame = piece.endsFrame || deliversChunks
                 // A byte count frames every frame, not only the first.
@@ -129,39 +134,22 @@ struct InboundFrames {
                     discarding = !endsFrame
                     continue
                 }
-                let length = partial.count &+ piece.dataCount
-                if length > maxFrameLength {
+                let data = window[start..<(start &+ piece.dataCount)]
+                if partial.count &+ data.count > maxFrameLength {
                     partial = []
                     discarding = !endsFrame
                     entries.append(.overlong)
                 } else if !endsFrame {
-                    partial.append(contentsOf: raw[start..<(start &+ piece.dataCount)])
-                } else if !partial.isEmpty {
-                    partial.append(contentsOf: raw[start..<(start &+ piece.dataCount)])
+                    partial.append(contentsOf: data)
+                } else if partial.isEmpty {
+                    entries.append(.frame(data))
+                } else {
+                    partial.append(contentsOf: data)
                     entries.append(.frame(partial[...]))
                     partial = []
-                } else if borrowed {
-                    if batch.start < 0 { batch.start = start }
-                    batch.end = start &+ piece.dataCount
-                    entries.append(.pending(start: start, end: batch.end))
-                } else {
-                    let base = window.startIndex &+ start
-                    entries.append(.frame(window[base..<(base &+ piece.dataCount)]))
                 }
             }
         }
-        if batch.start >= 0 {
-            let base = window.startIndex
-            let copy = Array(window[(base &+ batch.start)..<(base &+ batch.end)])
-            for index in firstNew..<entries.count {
-                if case .pending(let start, let end) = entries[index] {
-                    entries[index] = .frame(copy[(start &- batch.start)..<(end &- batch.start)])
-                }
-            }
-        }
-        if consumed < window.count {
-            let rest = window[(window.startIndex &+ consumed)...]
-            unframed = borrowed ? Array(rest)[...] : rest
-        }
+        if consumed < window.count { unframed = window[(window.startIndex &+ consumed)...] }
     }
 }

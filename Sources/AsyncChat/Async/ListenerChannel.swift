@@ -3,13 +3,16 @@ import AsyncCore
 /// The loop side of an ``AsyncListener``: it accepts only while the
 /// consumer keeps up, so clients it has not asked for wait in the kernel's
 /// backlog rather than in memory.
-final class ListenerChannel: Dispatcher {
+final class ListenerChannel: Dispatcher, AbandonmentObserving {
     typealias Waiter = UnsafeContinuation<Result<AsyncConnection?, ConnectionError>, Never>
 
     let options: AsyncConnectionOptions
-    private var accepted: [AsyncConnection] = []
+    @exclusivity(unchecked) private var accepted: [AsyncConnection] = []
     private var waiters: [Waiter] = []
-    private var isCancelled = false
+    /// Why the sequence of connections ended in an error, once it has;
+    /// nil while listening, and after ``closeOnRequest()``.
+    private var ending: ConnectionError?
+    private var closedOnRequest = false
 
     /// Accepted connections held for the consumer, at most.
     private static let maxAccepted = 64
@@ -37,11 +40,13 @@ final class ListenerChannel: Dispatcher {
         serveWaiters()
     }
 
-    /// The next accepted connection; nil once the listener is closed.
+    /// The next accepted connection; nil once the listener is closed on
+    /// request; nil inside when none is there yet.
     func nextConnection() -> Result<AsyncConnection?, ConnectionError>? {
         if !accepted.isEmpty { return .success(accepted.removeFirst()) }
-        if isCancelled { return .failure(.cancelled) }
-        return isOpen ? nil : .success(nil)
+        if isOpen { return nil }
+        if let ending { return .failure(ending) }
+        return .success(nil)
     }
 
     func waitForConnection(_ waiter: Waiter) {
@@ -55,8 +60,19 @@ final class ListenerChannel: Dispatcher {
         }
     }
 
+    /// ``AsyncListener/close()``: the sequence ends.
+    func closeOnRequest() {
+        closedOnRequest = true
+        close()
+    }
+
     func cancel() {
-        isCancelled = true
+        if ending == nil { ending = .cancelled }
+        close()
+    }
+
+    override func handleError(_ error: any Error) {
+        if ending == nil, let error = error as? SystemError { ending = .system(error) }
         close()
     }
 
@@ -64,8 +80,20 @@ final class ListenerChannel: Dispatcher {
         close()
     }
 
+    /// Closes at once; a close nobody asked for is the loop closing all
+    /// its dispatchers.
     override func close() {
+        if isOpen, ending == nil, !closedOnRequest { ending = .closedByLoop }
         super.close()
+        endAccepted()
+    }
+
+    func wasAbandoned() {
+        if ending == nil, !closedOnRequest { ending = .closedByLoop }
+        endAccepted()
+    }
+
+    private func endAccepted() {
         // Their last reference: each closes once its output is sent.
         accepted.removeAll()
         serveWaiters()

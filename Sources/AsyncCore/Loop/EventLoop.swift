@@ -80,9 +80,15 @@ public final class EventLoop {
             poller.close()
             throw error
         }
+        handle.executor.attach(to: self)
     }
 
     deinit {
+        // Nothing that waits on this loop is left waiting: posted work is
+        // refused, tasks' jobs run elsewhere, and the dispatchers still
+        // open release their waiters as they are abandoned.
+        handle.loopDidEnd()
+        handle.executor.loopDidEnd()
         for channel in channels { channel.abandon() }
         scratch.deallocate()
         SignalRelay.uninstall(wakeDescriptor: handle.wakeDescriptor)
@@ -135,7 +141,7 @@ public final class EventLoop {
     /// closures, then the jobs of tasks on the loop's ``executor``.
     public func runPass(timeout: Duration?) throws(SystemError) {
         let executor = handle.executor
-        if passDepth == 0 { executor.enter(self) }
+        if passDepth == 0 { executor.enter() }
         passDepth += 1
         defer {
             passDepth -= 1
@@ -156,7 +162,7 @@ public final class EventLoop {
             index += 1
         }
         if !timers.isEmpty { fireDueTimers() }
-        executor.runJobs(settling: self)
+        if executor.hasJobs { executor.runJobs(settling: self) }
     }
 
     private func waitMilliseconds(limit: Duration?) -> Int32 {

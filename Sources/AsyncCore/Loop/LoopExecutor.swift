@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 import Synchronization
 
@@ -26,23 +27,33 @@ import Synchronization
 /// A job enqueued on the loop's thread while the loop runs (a task resumed
 /// by an I/O event, say) joins a local queue, with no lock and no system
 /// call; the loop runs it before it waits again. A job enqueued from any
-/// other thread takes a lock and wakes the loop. The loop must keep
-/// running while tasks prefer it: jobs enqueued after it is gone never run.
+/// other thread takes a lock and wakes the loop.
+///
+/// The loop must keep running while tasks wait for it. When it goes away
+/// (its ``EventLoopThread`` stops, or the ``EventLoop`` is released), no
+/// task is left behind: the jobs it has not run, and every job enqueued
+/// later, run one at a time on a thread of their own, where the tasks find
+/// their connections closed (`ConnectionError.closedByLoop` in AsyncChat)
+/// and end.
 public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
-    // Sendable by construction: `remote` is behind its mutex; `runningThread`
-    // is atomic; everything else is touched only by the thread that runs
-    // the loop, inside a pass (where `runningThread` names that thread).
-    private let remote = Mutex<[QueuedJob]>([])
+    // Sendable by construction: `remote` is behind its mutex; the thread
+    // identities are atomic; everything else is touched only by the thread
+    // that runs the loop, inside a pass (where `runningThread` names that
+    // thread), or set once before the loop runs.
+    private let remote = Mutex(RemoteJobs())
     private let hasRemote = Atomic<Bool>(false)
-    private let runningThread = Atomic<UInt>(0)
+    @usableFromInline let runningThread = Atomic<UInt>(0)
+    /// The thread running a job after the loop ended, while it runs one.
+    private let afterEndThread = Atomic<UInt>(0)
     private weak var handle: LoopHandle?
     // Hot, and touched by one thread only: @exclusivity(unchecked), for the
     // reason given in EventLoop.
     @exclusivity(unchecked) private var local: [QueuedJob] = []
     @exclusivity(unchecked) private var localHead = 0
     @exclusivity(unchecked) private var finishedJobWork: [any JobFinishing] = []
-    /// The loop that runs the pass now going on; nil between passes.
-    package private(set) unowned(unsafe) var runningLoop: EventLoop?
+    /// The loop this executor belongs to, for work that runs during its
+    /// passes (where it is alive); set once, when the loop is made.
+    @exclusivity(unchecked) package private(set) unowned(unsafe) var eventLoop: EventLoop?
     /// True while a job runs.
     @exclusivity(unchecked) package private(set) var isRunningJob = false
     /// True while the running job has lent the loop's scratch memory to a
@@ -54,7 +65,7 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
     private static let jobsPerPass = 4096
 
     /// The loop as the serial executor of actors: see ``asUnownedSerialExecutor()``.
-    private var serial: LoopSerialExecutor!
+    @exclusivity(unchecked) private var serial: LoopSerialExecutor!
 
     init() {
         serial = LoopSerialExecutor(loop: self)
@@ -64,8 +75,13 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
         self.handle = handle
     }
 
+    func attach(to loop: EventLoop) {
+        eventLoop = loop
+    }
+
     /// True on the thread that runs the loop, while it runs a pass: where
     /// the loop's dispatchers and the tasks that prefer this executor run.
+    @inlinable
     public var isCurrentThread: Bool {
         runningThread.load(ordering: .relaxed) == UInt(pthread_self())
     }
@@ -82,9 +98,17 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
             local.append(job)
             return
         }
-        remote.withLock { $0.append(job) }
-        hasRemote.store(true, ordering: .releasing)
-        handle?.wakeUp()
+        let afterEnd = remote.withLock { remote -> DispatchQueue? in
+            if let afterEnd = remote.afterEnd { return afterEnd }
+            remote.jobs.append(job)
+            return nil
+        }
+        if let afterEnd {
+            runAfterEnd(job, on: afterEnd)
+        } else {
+            hasRemote.store(true, ordering: .releasing)
+            handle?.wakeUp()
+        }
     }
 
     /// The loop as a serial executor, for an actor's `unownedExecutor`: the
@@ -98,27 +122,31 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
     // MARK: Running (on the loop's thread)
 
     /// The loop's thread starts a pass.
-    func enter(_ loop: EventLoop) {
-        runningLoop = loop
+    @inline(__always)
+    func enter() {
         runningThread.store(UInt(pthread_self()), ordering: .relaxed)
     }
 
     /// The pass ended: from now on, jobs from this thread wake the loop too.
+    @inline(__always)
     func leave() {
         runningThread.store(0, ordering: .relaxed)
-        runningLoop = nil
     }
 
     /// True when jobs wait that no wake-up will announce.
     var hasLocalJobs: Bool { localHead < local.count }
 
+    /// True when jobs wait, from this thread or another.
+    @inline(__always)
+    var hasJobs: Bool { localHead < local.count || hasRemote.load(ordering: .relaxed) }
+
     /// Runs the jobs enqueued so far, and those they enqueue, up to a budget.
     func runJobs(settling loop: EventLoop) {
         if hasRemote.load(ordering: .acquiring) {
             hasRemote.store(false, ordering: .relaxed)
-            let taken = remote.withLock { queued in
-                defer { queued.removeAll(keepingCapacity: true) }
-                return queued
+            let taken = remote.withLock { remote in
+                defer { remote.jobs.removeAll(keepingCapacity: true) }
+                return remote.jobs
             }
             local.append(contentsOf: taken)
         }
@@ -128,14 +156,7 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
             localHead += 1
             budget -= 1
             isRunningJob = true
-            // A task's job runs as nonisolated code on this task executor:
-            // run as isolated to the serial executor instead, every call to
-            // a nonisolated async function would hop off and back.
-            if queued.isActorJob {
-                queued.job.runSynchronously(on: serial.asUnownedSerialExecutor())
-            } else {
-                queued.job.runSynchronously(on: asUnownedTaskExecutor())
-            }
+            run(queued)
             isRunningJob = false
             finishJob()
             isScratchLent = false
@@ -144,6 +165,17 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
         if localHead == local.count {
             local.removeAll(keepingCapacity: true)
             localHead = 0
+        }
+    }
+
+    private func run(_ queued: QueuedJob) {
+        // A task's job runs as nonisolated code on this task executor: run as
+        // isolated to the serial executor instead, every call to a
+        // nonisolated async function would hop off and back.
+        if queued.isActorJob {
+            queued.job.runSynchronously(on: serial.asUnownedSerialExecutor())
+        } else {
+            queued.job.runSynchronously(on: asUnownedTaskExecutor())
         }
     }
 
@@ -158,12 +190,52 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
             work.jobDidFinish()
         }
     }
+
+    // MARK: After the loop
+
+    /// The loop is going away: the jobs it has not run, and every job
+    /// enqueued from now on, run on a serial queue of their own.
+    func loopDidEnd() {
+        let afterEnd = DispatchQueue(label: "AsyncCore.LoopExecutor.afterLoopEnd")
+        let taken = remote.withLock { remote in
+            remote.afterEnd = afterEnd
+            defer { remote.jobs.removeAll() }
+            return remote.jobs
+        }
+        hasRemote.store(false, ordering: .relaxed)
+        let left = local[localHead...] + taken
+        local.removeAll()
+        localHead = 0
+        for job in left { runAfterEnd(job, on: afterEnd) }
+    }
+
+    private func runAfterEnd(_ job: QueuedJob, on queue: DispatchQueue) {
+        queue.async { [self] in
+            afterEndThread.store(UInt(pthread_self()), ordering: .relaxed)
+            run(job)
+            afterEndThread.store(0, ordering: .relaxed)
+        }
+    }
+
+    /// True where an actor on this executor may run: on the loop's thread
+    /// during a pass, or, once the loop has ended, in the job running now.
+    var isIsolatingCurrentThread: Bool {
+        let thread = UInt(pthread_self())
+        return runningThread.load(ordering: .relaxed) == thread || afterEndThread.load(ordering: .relaxed) == thread
+    }
 }
 
 /// A job and how it runs: isolated to an actor, or as a task's nonisolated code.
-struct QueuedJob {
+struct QueuedJob: Sendable {
     let job: UnownedJob
     let isActorJob: Bool
+}
+
+/// The jobs enqueued from other threads, and once the loop has ended, the
+/// queue where jobs run instead.
+private struct RemoteJobs {
+    var jobs: [QueuedJob] = []
+    var afterEnd: DispatchQueue?
 }
 
 /// The serial executor of actors that live on a loop's thread; its jobs
@@ -184,11 +256,11 @@ final class LoopSerialExecutor: SerialExecutor {
     }
 
     func isIsolatingCurrentContext() -> Bool? {
-        loop.isCurrentThread
+        loop.isIsolatingCurrentThread
     }
 
     func checkIsolated() {
-        precondition(loop.isCurrentThread, "not on the thread of the event loop this executor belongs to")
+        precondition(loop.isIsolatingCurrentThread, "not on the thread of the event loop this executor belongs to")
     }
 }
 

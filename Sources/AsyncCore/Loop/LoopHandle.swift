@@ -17,7 +17,7 @@ public final class LoopHandle: Sendable {
     let wakeCounter: EventCounter
     /// The loop as a task and serial executor: see ``LoopExecutor``.
     public let executor = LoopExecutor()
-    private let jobs = Mutex<[LoopJob]>([])
+    private let posted = Mutex(PostedJobs())
     private let wakePending = Atomic<Bool>(false)
     private let stopRequested = Atomic<Bool>(false)
 
@@ -36,9 +36,23 @@ public final class LoopHandle: Sendable {
     /// Runs `body` on the loop's thread during its next pass, in the order
     /// posted. Closures posted after the loop is gone never run.
     public func execute(_ body: sending @escaping () -> Void) {
-        let job = LoopJob(run: body)
-        jobs.withLock { $0.append(job) }
-        wakeUp()
+        post(LoopJob(run: body, refuse: nil))
+    }
+
+    /// Runs `body` on the loop's thread as ``execute(_:)`` does; once the
+    /// loop is gone, runs `refuse` instead, at once or when the loop goes
+    /// away: a task waiting on `body` is never left waiting.
+    package func execute(_ body: sending @escaping () -> Void, orIfLoopEnded refuse: @escaping @Sendable () -> Void) {
+        post(LoopJob(run: body, refuse: refuse))
+    }
+
+    private func post(_ job: LoopJob) {
+        let accepted = posted.withLock { posted in
+            guard !posted.loopEnded else { return false }
+            posted.jobs.append(job)
+            return true
+        }
+        if accepted { wakeUp() } else { job.refuse?() }
     }
 
     /// Makes a loop blocked in its poll wait return now.
@@ -70,15 +84,34 @@ public final class LoopHandle: Sendable {
     func drain() -> [LoopJob] {
         wakeCounter.reset()
         wakePending.store(false, ordering: .releasing)
-        return jobs.withLock { queued in
-            defer { queued.removeAll() }
-            return queued
+        return posted.withLock { posted in
+            defer { posted.jobs.removeAll() }
+            return posted.jobs
         }
     }
+
+    /// The loop is going away: the jobs it will never run are refused, and
+    /// so is every job posted from now on.
+    func loopDidEnd() {
+        let left = posted.withLock { posted in
+            posted.loopEnded = true
+            defer { posted.jobs.removeAll() }
+            return posted.jobs
+        }
+        for job in left { job.refuse?() }
+    }
+}
+
+/// The closures posted to a loop, until it ends.
+private struct PostedJobs {
+    var jobs: [LoopJob] = []
+    var loopEnded = false
 }
 
 /// A closure bound for the loop thread. It is only ever run there, which is
 /// what makes carrying it across threads sound.
 struct LoopJob: @unchecked Sendable {
     let run: () -> Void
+    /// Runs instead of `run` when the loop ends first.
+    let refuse: (@Sendable () -> Void)?
 }
