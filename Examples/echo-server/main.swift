@@ -15,7 +15,7 @@ CommandLineProgram.run(name: "echo-server", usage: EchoServerSettings.usage) { a
         let listener = try settings.address.open { address in
             try AsyncListener(address: address, options: AsyncLineEcho.connectionOptions(settings.options), loop: loop)
         }
-        startAsyncEcho(listener, on: loop, log: log)
+        startAsyncEcho(listener, log: log)
         localAddress = listener.localAddress
     } else {
         let server = try settings.address.open { address in

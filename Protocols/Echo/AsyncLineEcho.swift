@@ -37,23 +37,20 @@ public enum AsyncLineEcho {
     /// discarding task group, until the listener is closed. `onEvent` hears
     /// of each client's connection, rejected lines and end.
     public static func serve(_ listener: AsyncListener, onEvent: (@Sendable (EchoEvent) -> Void)? = nil) async {
-        await withDiscardingTaskGroup { group in
-            do {
-                for try await connection in listener.connections {
-                    let peer = connection.peerAddress
-                    onEvent?(EchoEvent(peer: peer, kind: .connected))
-                    group.addTask {
-                        await echo(connection) { kind in onEvent?(EchoEvent(peer: peer, kind: kind)) }
-                    }
-                }
-            } catch {
-                // Cancelled: the listener is closed, the clients go on.
+        do {
+            try await listener.serve { connection in
+                let peer = connection.peerAddress
+                onEvent?(EchoEvent(peer: peer, kind: .connected))
+                await echo(connection) { kind in onEvent?(EchoEvent(peer: peer, kind: kind)) }
             }
+        } catch {
+            // Cancelled, or the loop closed the listener: the clients go on.
         }
     }
 
     /// Echoes one client's lines until it finishes sending, then closes
     /// once everything is sent. Returns when the connection has ended.
+    nonisolated(nonsending)
     public static func echo(_ connection: AsyncConnection, onEvent: (@Sendable (EchoEvent.Kind) -> Void)? = nil) async {
         do throws(ConnectionError) {
             while true {

@@ -32,7 +32,8 @@ import AsyncCore
 /// Cancellation: a task cancelled while it waits on the connection gets
 /// ``ConnectionError/cancelled``, and the connection closes once what was
 /// written is sent (at once when the task was waiting in ``close()``). A
-/// cancelled task that takes a frame already there gets the same. When the
+/// cancelled task that keeps finding frames already there gets the same
+/// at the first frame of the next read from the socket. When the
 /// last reference to the connection goes away, it closes once what was
 /// written is sent.
 ///
@@ -144,18 +145,27 @@ public final class AsyncConnection: Sendable {
     @usableFromInline
     func frameAtOnce() -> Result<ArraySlice<UInt8>?, ConnectionError>? {
         guard reference.executor.isCurrentThread else { return nil }
-        if Task.isCancelled {
-            reference.channel.cancel()
-            return .failure(.cancelled)
+        let channel = reference.channel
+        // Once per read from the socket, not per frame: asking the runtime
+        // costs more than the rest of taking a frame.
+        if channel.checksCancellation {
+            channel.checksCancellation = false
+            if Task.isCancelled {
+                channel.cancel()
+                return .failure(.cancelled)
+            }
         }
-        if case .ready(let result) = reference.channel.nextFrame() { return result }
+        if case .ready(let result) = channel.nextFrame() { return result }
         return nil
     }
 
     @usableFromInline
     nonisolated(nonsending)
     func nextFrameWaiting() async throws(ConnectionError) -> ArraySlice<UInt8>? {
-        try await perform({ $0.nextFrame() }, wait: { channel, continuation in channel.waitForFrame(continuation) })
+        if let channel = channelCoveringCancellation() {
+            return try await withUnsafeContinuation { channel.waitForFrame($0) }.get()
+        }
+        return try await perform({ $0.nextFrame() }, wait: { channel, continuation in channel.waitForFrame(continuation) })
     }
 
     /// What the peer sent after its last terminator before it finished
@@ -239,6 +249,9 @@ public final class AsyncConnection: Sendable {
     @usableFromInline
     nonisolated(nonsending)
     func waitUntilWritable() async throws(ConnectionError) {
+        if let channel = channelCoveringCancellation() {
+            return try await withUnsafeContinuation { channel.waitUntilWritable($0) }.get()
+        }
         try await perform({ _ in .mustWait }, wait: { channel, continuation in channel.waitUntilWritable(continuation) })
     }
 
@@ -285,9 +298,40 @@ public final class AsyncConnection: Sendable {
 
     // MARK: Running on the loop
 
+    /// The channel, when the caller runs on its loop in the task whose
+    /// cancellation already cancels this connection (see
+    /// ``coveringCancellation(_:)``): such a task waits with no
+    /// cancellation handler of its own, which would cost more than the rest
+    /// of the wait.
+    private func channelCoveringCancellation() -> ConnectionChannel? {
+        let executor = reference.executor
+        guard executor.isCurrentThread, reference.channel.cancellationCoveringTask == executor.runningTaskIdentity else { return nil }
+        return reference.channel
+    }
+
+    /// Runs `body` in the current task, whose cancellation, from now until
+    /// `body` returns, cancels this connection (as a cancellation while it
+    /// waits does).
+    func coveringCancellation(_ body: () async -> Void) async {
+        let reference = self.reference
+        let executor = reference.executor
+        let task = executor.isCurrentThread ? executor.runningTaskIdentity : 0
+        if task != 0 { reference.channel.cancellationCoveringTask = task }
+        await withTaskCancellationHandler {
+            await body()
+        } onCancel: {
+            reference.later { $0.cancel() }
+        }
+        // Cleared while the task still lives: its address is not reused before.
+        if task != 0, executor.isCurrentThread, reference.channel.cancellationCoveringTask == task {
+            reference.channel.cancellationCoveringTask = 0
+        }
+    }
+
     /// Makes `request` on the loop, and when it must wait, waits with
     /// `wait`; on the loop's thread at once, from elsewhere through the
     /// loop's handle.
+    @inline(__always)
     nonisolated(nonsending)
     private func perform<Value: Sendable>(
         _ request: @escaping @Sendable (ConnectionChannel) -> ConnectionChannel.Outcome<Value>,

@@ -124,6 +124,48 @@ public final class AsyncListener: Sendable {
         return try result.get()
     }
 
+    /// Serves every client this listener accepts: `handler` runs for each
+    /// connection in a child task of a discarding task group, and every
+    /// task prefers the loop's executor, so the handlers run on the loop's
+    /// thread and each call they make on a connection works on the loop
+    /// directly. Returns once the listener is closed and the handlers
+    /// still running have returned.
+    ///
+    /// ```swift
+    /// try await listener.serve { connection in
+    ///     do {
+    ///         for try await line in connection.frames {
+    ///             try await connection.write(line)
+    ///             try await connection.write("\n")
+    ///         }
+    ///         try await connection.close()
+    ///     } catch {
+    ///         print("\(connection.peerAddress): \(error)")
+    ///     }
+    /// }
+    /// ```
+    /// This is the loop over ``connections`` that the type's overview
+    /// shows, written once: a handler's failure stays in its task, and
+    /// cancelling the task that serves cancels the handlers and closes the
+    /// listener.
+    /// - Throws: what ``connections`` throws: ``ConnectionError/cancelled``,
+    ///   ``ConnectionError/closedByLoop``.
+    public func serve(_ handler: @escaping @Sendable (AsyncConnection) async -> Void) async throws(ConnectionError) {
+        let ended: ConnectionError? = await withTaskExecutorPreference(reference.executor) {
+            await withDiscardingTaskGroup { group in
+                do throws(ConnectionError) {
+                    while let connection = try await nextConnection() {
+                        group.addTask { await connection.coveringCancellation { await handler(connection) } }
+                    }
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+        }
+        if let ended { throw ended }
+    }
+
     /// Stops listening: connections accepted and not yet taken are closed,
     /// and ``connections`` ends. Connections taken before stay open.
     ///

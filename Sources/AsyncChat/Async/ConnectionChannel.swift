@@ -34,6 +34,14 @@ final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing, Abandonment
     @exclusivity(unchecked) private var flushScheduled = false
     /// A task using the connection was cancelled: waits end at once.
     @exclusivity(unchecked) private var isCancelled = false
+    /// Frames arrived that the consumer may take without waiting: it asks
+    /// once whether its task was cancelled (a task that waits learns it
+    /// from its cancellation handler).
+    @exclusivity(unchecked) var checksCancellation = false
+    /// The task whose cancellation cancels this connection while it runs
+    /// (``LoopExecutor/runningTaskIdentity``), so its waits need no
+    /// cancellation handler of their own; zero for none.
+    @exclusivity(unchecked) var cancellationCoveringTask: UInt = 0
 
     init(socket: Socket, options: AsyncConnectionOptions, loop: EventLoop) throws(SystemError) {
         self.options = options
@@ -87,7 +95,11 @@ final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing, Abandonment
 
     private func serveReaders() {
         while !readers.isEmpty, case .ready(let result) = nextFrame() {
-            readers.removeFirst().resume(returning: result)
+            // Usually one task reads: taking the last is taking the first.
+            let reader = readers.count == 1 ? readers.removeLast() : readers.removeFirst()
+            reader.resume(returning: result)
+            // It waited under a cancellation handler, which covered it until now.
+            checksCancellation = false
         }
     }
 
@@ -98,6 +110,7 @@ final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing, Abandonment
     override func handleRead() throws {
         guard readable() else { return }
         try receive(upTo: .max, loop: loop) { bytes in inbound.receive(bytes, borrowed: true) }
+        checksCancellation = true
         if !readers.isEmpty { serveReaders() }
     }
 
@@ -126,9 +139,13 @@ final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing, Abandonment
         do {
             let report: ChannelOutput.Report
             if executor.isRunningJob {
-                if !output.isGathering, output.isQueueEmpty, !executor.isScratchLent {
-                    output.beginGathering(in: loop.scratch)
-                    executor.isScratchLent = true
+                if !output.isGathering, output.isQueueEmpty, let scratch = executor.borrowScratch() {
+                    output.beginGathering(in: scratch)
+                    // The first write of a job, as a later one is.
+                    if output.gather(bytes, limit: options.highWatermark) {
+                        scheduleFlush()
+                        return .ready(.success(()))
+                    }
                 }
                 report = try output.push(bytes, to: self, sendsAtOnce: false, limits: limits)
                 scheduleFlush()

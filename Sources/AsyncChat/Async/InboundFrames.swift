@@ -71,12 +71,21 @@ struct InboundFrames {
             return entry
         }
         head += 1
-        if head == entries.count {
-            entries.removeAll(keepingCapacity: true)
+        // Taken slots are dropped in batches: emptying the array costs more
+        // than taking a frame.
+        if head >= InboundFrames.takenSlotsKept {
+            if head == entries.count {
+                entries.removeAll(keepingCapacity: true)
+            } else {
+                entries.removeFirst(head)
+            }
             head = 0
         }
         return entry
     }
+
+    /// Taken slots left at the front of ``entries`` before they are dropped.
+    private static let takenSlotsKept = 32
 
     /// Frames received bytes. `borrowed` bytes (the loop's read buffer) are
     /// copied; the entries and the unframed rest never point into them.

@@ -60,7 +60,7 @@ public final class EventLoop {
     /// Memory any one handler may use while it runs (the chat layer gathers
     /// its replies to a read here, for one send); nothing in it outlives the
     /// handler, so no connection keeps a buffer of its own for this.
-    package let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
+    @usableFromInline package let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
 
     static let wakeToken: UInt64 = UInt64(UInt32.max) << 32
 

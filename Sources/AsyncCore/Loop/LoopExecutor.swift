@@ -53,12 +53,15 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
     @exclusivity(unchecked) private var finishedJobWork: [any JobFinishing] = []
     /// The loop this executor belongs to, for work that runs during its
     /// passes (where it is alive); set once, when the loop is made.
-    @exclusivity(unchecked) package private(set) unowned(unsafe) var eventLoop: EventLoop?
-    /// True while a job runs.
-    @exclusivity(unchecked) package private(set) var isRunningJob = false
+    @usableFromInline @exclusivity(unchecked) package private(set) unowned(unsafe) var eventLoop: EventLoop?
+    // Read from other modules through the inlinable members below: a direct
+    // access from another module would bring back the exclusivity check.
+    @usableFromInline @exclusivity(unchecked) var runningJob = false
+    /// The job running now, by address: a task's jobs are the task itself.
+    @usableFromInline @exclusivity(unchecked) var runningJobAddress: UInt = 0
     /// True while the running job has lent the loop's scratch memory to a
     /// connection gathering its writes.
-    @exclusivity(unchecked) package var isScratchLent = false
+    @usableFromInline @exclusivity(unchecked) var scratchLent = false
 
     /// Jobs run in one go before the loop looks at its sockets again, so a
     /// task that keeps yielding cannot starve them.
@@ -133,6 +136,24 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
         runningThread.store(0, ordering: .relaxed)
     }
 
+    /// True while a job runs.
+    @inlinable
+    package var isRunningJob: Bool { runningJob }
+
+    /// The task whose job runs now on this loop, as an identity valid while
+    /// that task lives: a task is its own job. Zero when no job runs.
+    @inlinable
+    package var runningTaskIdentity: UInt { runningJobAddress }
+
+    /// The loop's scratch memory, lent to the caller until the running job
+    /// ends; nil when no job runs or another caller has it.
+    @inlinable
+    package func borrowScratch() -> UnsafeMutableRawBufferPointer? {
+        guard runningJob, !scratchLent, let loop = eventLoop else { return nil }
+        scratchLent = true
+        return loop.scratch
+    }
+
     /// True when jobs wait that no wake-up will announce.
     var hasLocalJobs: Bool { localHead < local.count }
 
@@ -155,11 +176,13 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
             let queued = local[localHead]
             localHead += 1
             budget -= 1
-            isRunningJob = true
+            runningJob = true
+            runningJobAddress = unsafeBitCast(queued.job, to: UInt.self)
             run(queued)
-            isRunningJob = false
+            runningJobAddress = 0
+            runningJob = false
             finishJob()
-            isScratchLent = false
+            scratchLent = false
             loop.settle()
         }
         if localHead == local.count {
