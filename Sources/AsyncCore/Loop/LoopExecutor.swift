@@ -155,11 +155,21 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
     }
 
     /// True when jobs wait that no wake-up will announce.
+    @inline(__always)
     var hasLocalJobs: Bool { localHead < local.count }
 
     /// True when jobs wait, from this thread or another.
     @inline(__always)
-    var hasJobs: Bool { localHead < local.count || hasRemote.load(ordering: .relaxed) }
+    var hasJobs: Bool { hasRemote.load(ordering: .relaxed) || hasLocalJobs }
+
+    /// The loop woke up and cleared its wake-ups: true when jobs enqueued
+    /// from other threads wait. Asked under the lock they were queued with,
+    /// so one whose wake-up was coalesced into this one is seen here.
+    func noteRemoteJobsAfterWake() -> Bool {
+        let waiting = remote.withLock { !$0.jobs.isEmpty }
+        if waiting { hasRemote.store(true, ordering: .relaxed) }
+        return waiting
+    }
 
     /// Runs the jobs enqueued so far, and those they enqueue, up to a budget.
     func runJobs(settling loop: EventLoop) {
