@@ -34,10 +34,6 @@ public final class EventLoop {
     /// `handle.executor`, which the handle keeps alive as long as this loop:
     /// held unretained so a pass does not retain and release it.
     private let taskExecutor: Unmanaged<LoopExecutor>
-    /// True once a task's job was enqueued on ``executor``: from then on each
-    /// pass notes its thread and runs jobs. Until then a pass, as on a loop
-    /// that only runs callbacks, pays one check for the executor.
-    @exclusivity(unchecked) private var runsTasks = false
     /// The socket map: every open dispatcher, in registration order until one closes.
     @exclusivity(unchecked) private(set) var channels: [Dispatcher] = []
     /// Open dispatchers by descriptor, for mapping events back to them.
@@ -148,20 +144,17 @@ public final class EventLoop {
     /// One pass: update interest, wait, dispatch, fire timers, run posted
     /// closures, then the jobs of tasks on the loop's ``executor``.
     public func runPass(timeout: Duration?) throws(SystemError) {
-        if passDepth == 0, runsTasks { taskExecutor._withUnsafeGuaranteedRef { $0.enter() } }
+        if passDepth == 0 { taskExecutor._withUnsafeGuaranteedRef { $0.enter() } }
         passDepth += 1
         defer {
             passDepth -= 1
-            if passDepth == 0 {
-                if runsTasks { taskExecutor._withUnsafeGuaranteedRef { $0.leave() } }
-                if !retired.isEmpty { retired.removeAll(keepingCapacity: true) }
-            }
+            if passDepth == 0, !retired.isEmpty { retired.removeAll(keepingCapacity: true) }
         }
         if !deferred.isEmpty || !attention.isEmpty { runDeferred() }
         try updateInterest()
         // The common case, nothing owed and no timer, needs no arithmetic.
         let wait = timeout == nil && timers.isEmpty && deferred.isEmpty && attention.isEmpty
-            && !(runsTasks && taskExecutor._withUnsafeGuaranteedRef { $0.hasLocalJobs }) ? -1 : waitMilliseconds(limit: timeout)
+            && !taskExecutor._withUnsafeGuaranteedRef { $0.hasLocalJobs } ? -1 : waitMilliseconds(limit: timeout)
         let readyCount = try poller.wait(timeoutMS: wait)
         var index = 0
         while index < readyCount {
@@ -169,15 +162,13 @@ public final class EventLoop {
             index += 1
         }
         if !timers.isEmpty { fireDueTimers() }
-        if runsTasks {
-            taskExecutor._withUnsafeGuaranteedRef { executor in
-                if executor.hasJobs { executor.runJobs(settling: self) }
-            }
+        taskExecutor._withUnsafeGuaranteedRef { executor in
+            if executor.hasJobs { executor.runJobs(settling: self) }
         }
     }
 
     private func waitMilliseconds(limit: Duration?) -> Int32 {
-        if !deferred.isEmpty || !attention.isEmpty || runsTasks && handle.executor.hasLocalJobs { return 0 }
+        if !deferred.isEmpty || !attention.isEmpty || handle.executor.hasLocalJobs { return 0 }
         var wait: Int64 = limit.map { max(0, $0.nanoseconds) } ?? -1
         if let earliest = timers.earliest {
             let untilDue = max(0, earliest.deadline.duration(since: clock.now).nanoseconds)
@@ -229,12 +220,8 @@ public final class EventLoop {
     private func runPostedJobs() {
         let posted = handle.drain()
         // Tasks' jobs from other threads wake the loop as posted closures do;
-        // asked after the drain, so a wake-up it coalesced is not lost. The
-        // first one makes the passes run tasks, this one included.
-        if taskExecutor._withUnsafeGuaranteedRef({ $0.noteRemoteJobsAfterWake() }), !runsTasks {
-            runsTasks = true
-            taskExecutor._withUnsafeGuaranteedRef { $0.enter() }
-        }
+        // asked after the drain, so a wake-up it coalesced is not lost.
+        taskExecutor._withUnsafeGuaranteedRef { $0.noteRemoteJobsAfterWake() }
         for job in posted {
             job.run()
             settle()

@@ -51,6 +51,9 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
     @exclusivity(unchecked) private var local: [QueuedJob] = []
     @exclusivity(unchecked) private var localHead = 0
     @exclusivity(unchecked) private var finishedJobWork: [any JobFinishing] = []
+    /// True once a job was queued here: until then a pass, as on a loop that
+    /// only runs callbacks, has no jobs to look for.
+    @exclusivity(unchecked) private var hasQueuedJobs = false
     /// The loop this executor belongs to, for work that runs during its
     /// passes (where it is alive); set once, when the loop is made.
     @usableFromInline @exclusivity(unchecked) package private(set) unowned(unsafe) var eventLoop: EventLoop?
@@ -82,8 +85,9 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
         eventLoop = loop
     }
 
-    /// True on the thread that runs the loop, while it runs a pass: where
-    /// the loop's dispatchers and the tasks that prefer this executor run.
+    /// True on the thread that runs the loop (from its first pass until the
+    /// loop goes away): where the loop's dispatchers and the tasks that
+    /// prefer this executor run.
     @inlinable
     public var isCurrentThread: Bool {
         runningThread.load(ordering: .relaxed) == UInt(pthread_self())
@@ -98,6 +102,7 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
 
     func enqueue(_ job: QueuedJob) {
         if isCurrentThread {
+            hasQueuedJobs = true
             local.append(job)
             return
         }
@@ -124,16 +129,13 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
 
     // MARK: Running (on the loop's thread)
 
-    /// The loop's thread starts a pass.
+    /// The loop's thread starts a pass: it is the thread that runs the loop
+    /// (a loop runs its passes on one thread, but may start on another than
+    /// the one that made it).
     @inline(__always)
     func enter() {
-        runningThread.store(UInt(pthread_self()), ordering: .relaxed)
-    }
-
-    /// The pass ended: from now on, jobs from this thread wake the loop too.
-    @inline(__always)
-    func leave() {
-        runningThread.store(0, ordering: .relaxed)
+        let thread = UInt(pthread_self())
+        if runningThread.load(ordering: .relaxed) != thread { runningThread.store(thread, ordering: .relaxed) }
     }
 
     /// True while a job runs.
@@ -156,19 +158,19 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
 
     /// True when jobs wait that no wake-up will announce.
     @inline(__always)
-    var hasLocalJobs: Bool { localHead < local.count }
+    var hasLocalJobs: Bool { hasQueuedJobs && localHead < local.count }
 
     /// True when jobs wait, from this thread or another.
     @inline(__always)
-    var hasJobs: Bool { hasRemote.load(ordering: .relaxed) || hasLocalJobs }
+    var hasJobs: Bool { hasQueuedJobs && (hasRemote.load(ordering: .relaxed) || localHead < local.count) }
 
-    /// The loop woke up and cleared its wake-ups: true when jobs enqueued
-    /// from other threads wait. Asked under the lock they were queued with,
-    /// so one whose wake-up was coalesced into this one is seen here.
-    func noteRemoteJobsAfterWake() -> Bool {
-        let waiting = remote.withLock { !$0.jobs.isEmpty }
-        if waiting { hasRemote.store(true, ordering: .relaxed) }
-        return waiting
+    /// The loop woke up and cleared its wake-ups: notes jobs enqueued from
+    /// other threads. Asked under the lock they were queued with, so one
+    /// whose wake-up was coalesced into this one is not missed.
+    func noteRemoteJobsAfterWake() {
+        guard remote.withLock({ !$0.jobs.isEmpty }) else { return }
+        hasQueuedJobs = true
+        hasRemote.store(true, ordering: .relaxed)
     }
 
     /// Runs the jobs enqueued so far, and those they enqueue, up to a budget.
@@ -236,6 +238,7 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
             return remote.jobs
         }
         hasRemote.store(false, ordering: .relaxed)
+        runningThread.store(0, ordering: .relaxed)
         let left = local[localHead...] + taken
         local.removeAll()
         localHead = 0

@@ -20,6 +20,7 @@ public final class LoopHandle: Sendable {
     private let posted = Mutex(PostedJobs())
     private let wakePending = Atomic<Bool>(false)
     private let stopRequested = Atomic<Bool>(false)
+    private let wakeUpWrites = Atomic<Int>(0)
 
     init() throws(SystemError) {
         wakeCounter = try EventCounter.make()
@@ -58,8 +59,14 @@ public final class LoopHandle: Sendable {
     /// Makes a loop blocked in its poll wait return now.
     public func wakeUp() {
         guard !wakePending.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        wakeUpWrites.add(1, ordering: .relaxed)
         wakeCounter.increment()
     }
+
+    /// How many wake-ups were written to the loop's eventfd so far (coalesced
+    /// ones are not): what a test counts to see that work queued on the
+    /// loop's own thread costs no system call.
+    package var wakeUpsWritten: Int { wakeUpWrites.load(ordering: .relaxed) }
 
     /// Asks the loop to return from `run` after its current pass.
     public func stop() {

@@ -1,6 +1,5 @@
 import AsyncChat
 import AsyncCore
-import Synchronization
 import TestSupport
 import Testing
 import Glibc
@@ -8,13 +7,6 @@ import Glibc
 /// An async connection over a socketpair, its tasks run by a loop this
 /// test's thread drives, and the raw peer stepped between passes.
 @Suite struct AsyncConnectionTests {
-    final class Record<Value: Sendable>: Sendable {
-        private let value: Mutex<Value>
-        init(_ initial: Value) { value = Mutex(initial) }
-        var current: Value { value.withLock { $0 } }
-        func update(_ body: @Sendable (inout Value) -> Void) { value.withLock { body(&$0) } }
-    }
-
     private func connection(_ options: AsyncConnectionOptions, loop: EventLoop) throws -> (AsyncConnection, Socket) {
         let (server, peer) = try Socket.pair()
         return (try AsyncConnection(socket: server, peerAddress: .unix(path: ""), options: options, loop: loop), peer)
