@@ -111,6 +111,70 @@ import Glibc
         #expect(received == Array("before\n".utf8))
     }
 
+    @Test func aTaskCancelledWhileCloseWaitsForAPeerThatNeverReadsClosesAtOnce() throws {
+        let loop = try EventLoop()
+        let options = AsyncConnectionOptions(highWatermark: 16 << 20, lowWatermark: 1 << 20)
+        let (connection, peer) = try connection(options, loop: loop)
+        let size = 4 << 20
+        let outcome = Record<ConnectionError?>(nil)
+        let written = Record(false)
+        let task = Task(executorPreference: loop.executor) {
+            do throws(ConnectionError) {
+                // More than the socket buffers hold, under the high watermark:
+                // the write returns, and the rest waits in the queue.
+                try await connection.write([UInt8](repeating: 120, count: size))
+                written.update { $0 = true }
+                try await connection.close()
+                outcome.update { $0 = .closed }
+            } catch {
+                outcome.update { $0 = error }
+            }
+        }
+        try loop.run(until: { written.current })
+        // close() now waits for a peer that never reads.
+        for _ in 0..<10 { try loop.runPass(timeout: .milliseconds(5)) }
+        #expect(outcome.current == nil)
+        task.cancel()
+        try loop.run(until: { outcome.current != nil })
+        #expect(outcome.current == .cancelled)
+        // Closed at once: what was not sent is dropped, and the peer reads the end.
+        var received: [UInt8] = []
+        try loop.run(until: { (try? receiveAll(peer, into: &received)) == true })
+        #expect(received.count < size)
+        #expect(received.allSatisfy { $0 == 120 })
+    }
+
+    @Test func aCancelledTaskTakingFramesAlreadyThereLearnsItAtTheNextRead() throws {
+        let loop = try EventLoop()
+        let (connection, peer) = try connection(AsyncConnectionOptions(terminator: .lf), loop: loop)
+        let taken = Record<[String]>([])
+        let secondRead = AsyncStream<Void>.makeStream()
+        Task(executorPreference: loop.executor) {
+            do throws(ConnectionError) {
+                var frames = connection.frames.makeAsyncIterator()
+                guard let first = try await frames.next() else { return }
+                taken.update { $0.append(String(decoding: first, as: UTF8.self)) }
+                withUnsafeCurrentTask { $0?.cancel() }
+                // The rest of the same read: taken without asking.
+                guard let second = try await frames.next() else { return }
+                taken.update { $0.append(String(decoding: second, as: UTF8.self)) }
+                for await _ in secondRead.stream { break }
+                _ = try await frames.next()
+                taken.update { $0.append("no error") }
+            } catch {
+                taken.update { $0.append("\(error)") }
+            }
+        }
+        _ = try send(Array("a\nb\n".utf8), to: peer)
+        try loop.run(until: { taken.current.count == 2 })
+        _ = try send(Array("c\n".utf8), to: peer)
+        // The bytes are read before the task goes on: it finds "c" there.
+        for _ in 0..<5 { try loop.runPass(timeout: .milliseconds(5)) }
+        secondRead.continuation.yield()
+        try loop.run(until: { taken.current.count == 3 })
+        #expect(taken.current == ["a", "b", "cancelled"])
+    }
+
     @Test func errorsAreTypedAndAnOverlongFrameIsSkipped() throws {
         let loop = try EventLoop()
         let (connection, peer) = try connection(AsyncConnectionOptions(terminator: .lf, maxFrameLength: 4), loop: loop)
