@@ -18,7 +18,7 @@ import AsyncCore
 /// The connection belongs to a loop; its input and output run there. Use
 /// it from any task. From code running on the loop's thread (a task that
 /// prefers the loop's executor, as ``AsyncListener`` shows, or an actor on
-/// it; see ``LoopExecutor``), each call works on the loop directly, with
+/// it; see `LoopExecutor`), each call works on the loop directly, with
 /// no hop and no lock, and waits only when it must (no frame has arrived,
 /// the output is above the high watermark); the methods run on the
 /// caller's executor (`nonisolated(nonsending)`), so calling one never

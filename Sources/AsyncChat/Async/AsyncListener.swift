@@ -33,7 +33,7 @@ import AsyncCore
 /// A child task's error stays in the child: one client's failure never
 /// ends the others, as it would in a throwing task group. Connections are
 /// accepted only while the consumer keeps up (at most 64 wait for it);
-/// descriptors running out pauses accepting, as ``Dispatcher/accept()``
+/// descriptors running out pauses accepting, as `Dispatcher.accept()`
 /// describes, and never ends the sequence.
 public final class AsyncListener: Sendable {
     let reference: ChannelReference<ListenerChannel>

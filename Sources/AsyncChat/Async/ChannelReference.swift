@@ -2,7 +2,7 @@ import AsyncCore
 
 /// A connection's channel as other threads may hold it: they only carry
 /// it, and every use happens on the channel's loop thread (checked by the
-/// callers with ``LoopExecutor/isCurrentThread``, or reached through the
+/// callers with `LoopExecutor.isCurrentThread`, or reached through the
 /// loop's handle). That is what makes carrying it across threads sound.
 struct ChannelReference<Channel: Dispatcher>: @unchecked Sendable {
     let channel: Channel

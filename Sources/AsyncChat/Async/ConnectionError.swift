@@ -19,8 +19,8 @@ public enum ConnectionError: Error, Hashable, CustomStringConvertible {
     /// or by cancellation, after everything written before was sent.
     case closed
     /// The connection's event loop closed it: the loop went away (its
-    /// ``EventLoopThread`` stopped, or the ``EventLoop`` was released), or
-    /// it closed every dispatcher (``EventLoop/closeAll()``). Output not yet
+    /// `EventLoopThread` stopped, or the `EventLoop` was released), or
+    /// it closed every dispatcher (`EventLoop.closeAll()`). Output not yet
     /// sent was dropped; a listener accepts no more.
     case closedByLoop
     /// ``AsyncConnection/shutdownOutput()`` was called: nothing more can be written.
