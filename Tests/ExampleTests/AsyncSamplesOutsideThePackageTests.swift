@@ -14,20 +14,9 @@ struct AsyncSamplesOutsideThePackageTests {
 
     @Test func compileAsAModuleOfTheirOwnInStrictSwift6() throws {
         let root = SampleProtocolsOutsideThePackageTests.repositoryRoot()
-        let output = try TemporaryDirectory()
-        defer { output.remove() }
-        let arguments = [
-            "swiftc", "-c", "-parse-as-library", "-swift-version", "6", "-warnings-as-errors",
-            "-module-name", "AsyncSamples",
-            "-I", try BuiltProduct.directory() + "/Modules", "-I", "\(root)/Sources/CSystem",
-            "-module-cache-path", output.path + "/cache",
-            "-o", output.path + "/AsyncSamples.o",
-            "\(root)/\(Self.samplesFile)",
-        ]
-        let compiler = try ChildProcess(
-            path: "/usr/bin/env", arguments: arguments, environment: ChildProcess.inheritedEnvironment(["PATH", "HOME"]))
-        let status = try compiler.waitForExit(within: .seconds(240))
-        #expect(status == .exited(0), "swiftc: \(compiler.errorText)")
+        let (status, errors) = try OutsideCompiler.compile(
+            ["\(root)/\(Self.samplesFile)"], moduleName: "AsyncSamples", root: root, extraFlags: ["-warnings-as-errors"])
+        #expect(status == .exited(0), "swiftc: \(errors)")
         let source = try Self.contents(of: "\(root)/\(Self.samplesFile)")
         #expect(!source.contains("@unchecked") && !source.contains("nonisolated(unsafe)"))
     }

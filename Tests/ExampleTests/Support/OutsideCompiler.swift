@@ -1,0 +1,25 @@
+import TestSupport
+
+/// Compiles sources as a module of their own against the built library, the
+/// way a user's package would: strict Swift 6, no `package`-level access.
+enum OutsideCompiler {
+    /// The exit status of `swiftc` and what it printed on standard error;
+    /// `root` is the repository's, for the system module's map.
+    static func compile(
+        _ sources: [String], moduleName: String, root: String, extraFlags: [String] = []
+    ) throws -> (ExitStatus, String) {
+        let output = try TemporaryDirectory()
+        defer { output.remove() }
+        let arguments = [
+            "swiftc", "-c", "-wmo", "-parse-as-library", "-swift-version", "6",
+            "-module-name", moduleName,
+            "-I", try BuiltProduct.directory() + "/Modules", "-I", "\(root)/Sources/CSystem",
+            "-module-cache-path", output.path + "/cache",
+            "-o", output.path + "/\(moduleName).o",
+        ] + extraFlags + sources
+        let compiler = try ChildProcess(
+            path: "/usr/bin/env", arguments: arguments, environment: ChildProcess.inheritedEnvironment(["PATH", "HOME"]))
+        let status = try compiler.waitForExit(within: .seconds(240))
+        return (status, compiler.errorText)
+    }
+}
