@@ -24,6 +24,11 @@ public enum AsyncLineEcho {
     private static let lineFeed: [UInt8] = [10]
 
     /// The connection options of the line echo: LF lines, with the bounds of `options`.
+    ///
+    /// ```swift
+    /// let options = AsyncLineEcho.connectionOptions(try EchoOptions(maxLineLength: 1024))
+    /// let listener = try await AsyncListener.bind(to: .ipv4("127.0.0.1", port: 0), options: options, loop: thread.handle)
+    /// ```
     public static func connectionOptions(_ options: EchoOptions) -> AsyncConnectionOptions {
         AsyncConnectionOptions(
             terminator: .lf,
@@ -33,9 +38,16 @@ public enum AsyncLineEcho {
         )
     }
 
-    /// Serves every client `listener` accepts, each in a child task of a
-    /// discarding task group, until the listener is closed. `onEvent` hears
-    /// of each client's connection, rejected lines and end.
+    /// Serves every client `listener` accepts, each in a task of its own on
+    /// the loop's thread (``AsyncListener/serve(_:)``), until the listener is
+    /// closed or the serving task is cancelled. `onEvent` hears of each
+    /// client's connection, rejected lines and end.
+    ///
+    /// ```swift
+    /// let server = Task { await AsyncLineEcho.serve(listener) { print($0) } }
+    /// // ... later:
+    /// server.cancel()                 // every client's task ends, the listener closes
+    /// ```
     public static func serve(_ listener: AsyncListener, onEvent: (@Sendable (EchoEvent) -> Void)? = nil) async {
         do {
             try await listener.serve { connection in
@@ -44,12 +56,20 @@ public enum AsyncLineEcho {
                 await echo(connection) { kind in onEvent?(EchoEvent(peer: peer, kind: kind)) }
             }
         } catch {
-            // Cancelled, or the loop closed the listener: the clients go on.
+            // Cancelled (and with it every client's task), or the loop closed the listener.
         }
     }
 
     /// Echoes one client's lines until it finishes sending, then closes
-    /// once everything is sent. Returns when the connection has ended.
+    /// once everything is sent. Returns when the connection has ended. It
+    /// runs on the caller's executor: on the loop's thread when the caller
+    /// runs there.
+    ///
+    /// ```swift
+    /// let connection = try await AsyncConnection.connect(
+    ///     to: address, options: AsyncLineEcho.connectionOptions(EchoOptions()), loop: thread.handle)
+    /// await AsyncLineEcho.echo(connection)  // echoes what the peer sends back to it
+    /// ```
     nonisolated(nonsending)
     public static func echo(_ connection: AsyncConnection, onEvent: (@Sendable (EchoEvent.Kind) -> Void)? = nil) async {
         do throws(ConnectionError) {

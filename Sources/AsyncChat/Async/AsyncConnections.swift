@@ -1,4 +1,10 @@
 /// The clients an ``AsyncListener`` accepts: ``AsyncListener/connections``.
+///
+/// ```swift
+/// for try await connection in listener.connections {
+///     print("accepted \(connection.peerAddress)")
+/// }
+/// ```
 public struct AsyncConnections: AsyncSequence, Sendable {
     public typealias Element = AsyncConnection
     public typealias Failure = ConnectionError
@@ -9,7 +15,7 @@ public struct AsyncConnections: AsyncSequence, Sendable {
         Iterator(listener: listener)
     }
 
-    /// Takes accepted connections one at a time.
+    /// Takes accepted connections one at a time; see ``AsyncListener/nextConnection()``.
     public struct Iterator: AsyncIteratorProtocol {
         let listener: AsyncListener
 

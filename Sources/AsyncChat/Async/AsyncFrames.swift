@@ -1,4 +1,12 @@
 /// The frames of an ``AsyncConnection``'s input: ``AsyncConnection/frames``.
+///
+/// ```swift
+/// for try await line in connection.frames {
+///     print(String(decoding: line, as: UTF8.self))
+/// }
+/// ```
+/// Every iterator takes from the same connection: a frame is taken once,
+/// and a new iteration goes on where the last one stopped.
 public struct AsyncFrames: AsyncSequence, Sendable {
     public typealias Element = ArraySlice<UInt8>
     public typealias Failure = ConnectionError
@@ -9,7 +17,7 @@ public struct AsyncFrames: AsyncSequence, Sendable {
         Iterator(connection: connection)
     }
 
-    /// Takes the connection's frames one at a time.
+    /// Takes the connection's frames one at a time; see ``AsyncConnection/nextFrame()``.
     public struct Iterator: AsyncIteratorProtocol {
         @usableFromInline let connection: AsyncConnection
 

@@ -3,38 +3,29 @@ import AsyncCore
 /// A listening socket for async code: accepted clients as an async
 /// sequence of ``AsyncConnection``s.
 ///
-/// Serve each client in a child task of a discarding task group, all on
+/// ``serve(_:)`` runs a handler for each client in a task of its own, all on
 /// the loop's thread:
 /// ```swift
 /// let thread = try EventLoopThread { _ in }
-/// let executor = thread.handle.executor
 /// let listener = try await AsyncListener.bind(
 ///     to: .ipv4("127.0.0.1", port: 0), options: AsyncConnectionOptions(terminator: .lf), loop: thread.handle)
 /// print("listening on \(listener.localAddress)")
-/// await withTaskExecutorPreference(executor) {
-///     await withDiscardingTaskGroup { group in
-///         do {
-///             for try await connection in listener.connections {
-///                 group.addTask {
-///                     do {
-///                         for try await line in connection.frames { try await connection.write(line + [10]) }
-///                         try await connection.close()
-///                     } catch {
-///                         print("\(connection.peerAddress): \(error)")
-///                     }
-///                 }
-///             }
-///         } catch {
-///             print("listener: \(error)")
-///         }
+/// try await listener.serve { connection in
+///     do {
+///         for try await line in connection.frames { try await connection.write(line + [10]) }
+///         try await connection.close()
+///     } catch {
+///         print("\(connection.peerAddress): \(error)")
 ///     }
 /// }
 /// ```
-/// A child task's error stays in the child: one client's failure never
-/// ends the others, as it would in a throwing task group. Connections are
-/// accepted only while the consumer keeps up (at most 64 wait for it);
-/// descriptors running out pauses accepting, as `Dispatcher.accept()`
-/// describes, and never ends the sequence.
+/// That is a discarding task group over ``connections``, each task
+/// preferring the loop's executor: a child task's error stays in the child,
+/// and one client's failure never ends the others, as it would in a
+/// throwing task group. Connections are accepted only while the consumer
+/// keeps up (at most 64 wait for it); descriptors running out pauses
+/// accepting, as `Dispatcher.accept()` describes, and never ends the
+/// sequence.
 public final class AsyncListener: Sendable {
     let reference: ChannelReference<ListenerChannel>
     /// The bound address, with the port the system chose for port 0.

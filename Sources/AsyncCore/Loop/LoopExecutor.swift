@@ -88,6 +88,12 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
     /// True on the thread that runs the loop (from its first pass until the
     /// loop goes away): where the loop's dispatchers and the tasks that
     /// prefer this executor run.
+    ///
+    /// ```swift
+    /// await withTaskExecutorPreference(thread.handle.executor) {
+    ///     assert(thread.handle.executor.isCurrentThread)
+    /// }
+    /// ```
     @inlinable
     public var isCurrentThread: Bool {
         runningThread.load(ordering: .relaxed) == UInt(pthread_self())
@@ -95,7 +101,9 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
 
     // MARK: Executor
 
-    /// A job of a task that prefers this executor.
+    /// A job of a task that prefers this executor; the runtime calls it.
+    /// Queued with no lock and no wake-up when it comes from the loop's own
+    /// thread, under a lock and with a wake-up from any other.
     public func enqueue(_ job: consuming ExecutorJob) {
         enqueue(QueuedJob(job: UnownedJob(job), isActorJob: false))
     }
@@ -123,6 +131,10 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
     /// actor's code then runs on the loop's thread. A task that prefers
     /// this executor hops to reach such an actor and back, as for any
     /// actor (a queued job each way, no system call).
+    ///
+    /// ```swift
+    /// nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+    /// ```
     public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
         serial.asUnownedSerialExecutor()
     }
@@ -308,5 +320,10 @@ package protocol JobFinishing: AnyObject {
 
 extension EventLoop {
     /// This loop as a task and serial executor; the same as `handle.executor`.
+    ///
+    /// ```swift
+    /// Task(executorPreference: loop.executor) { /* runs on the loop's thread */ }
+    /// try loop.runUntilStopped()
+    /// ```
     public var executor: LoopExecutor { handle.executor }
 }

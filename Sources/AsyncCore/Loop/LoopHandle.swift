@@ -15,7 +15,12 @@ import Synchronization
 /// `write`, and wakes that arrive before the loop drains them are coalesced.
 public final class LoopHandle: Sendable {
     let wakeCounter: EventCounter
-    /// The loop as a task and serial executor: see ``LoopExecutor``.
+    /// The loop as a task and serial executor, for any thread or task: see
+    /// ``LoopExecutor``.
+    ///
+    /// ```swift
+    /// await withTaskExecutorPreference(handle.executor) { /* on the loop's thread */ }
+    /// ```
     public let executor = LoopExecutor()
     private let posted = Mutex(PostedJobs())
     private let wakePending = Atomic<Bool>(false)
