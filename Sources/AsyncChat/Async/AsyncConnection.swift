@@ -171,6 +171,12 @@ public final class AsyncConnection: Sendable {
     /// What the peer sent after its last terminator before it finished
     /// sending (an unterminated last line, say); empty while the input goes
     /// on, and when that rest was part of a frame over the limit.
+    ///
+    /// ```swift
+    /// for try await line in connection.frames { try await connection.write(line + [10]) }
+    /// let rest = await connection.unterminatedInput      // "QUIT" when the peer's last line had no line end
+    /// ```
+    nonisolated(nonsending)
     public var unterminatedInput: [UInt8] {
         get async {
             let result = try? await perform({ .ready(.success($0.unterminatedInput)) }, wait: { _, _ in })
