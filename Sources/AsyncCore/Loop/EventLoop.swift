@@ -83,6 +83,7 @@ public final class EventLoop {
     }
 
     deinit {
+        handle.retire()
         for channel in channels { channel.abandon() }
         scratch.deallocate()
         SignalRelay.uninstall(wakeDescriptor: handle.wakeDescriptor)
@@ -201,7 +202,7 @@ public final class EventLoop {
 
     private func runPostedJobs() {
         for job in handle.drain() {
-            job.run()
+            job.run(on: self)
             settle()
         }
         for signal in SignalRelay.takePending(for: handle.wakeDescriptor) {
