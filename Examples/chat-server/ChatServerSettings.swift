@@ -5,7 +5,7 @@ import ExampleSupport
 struct ChatServerSettings {
     static let usage = """
         usage: chat-server [--host HOST] [--port PORT] [--max-line BYTES]
-                           [--max-queued BYTES] [--idle-timeout DURATION] [--quiet]
+                           [--max-queued BYTES] [--idle-timeout DURATION] [--threads N] [--quiet]
 
         A line-based chat room: clients pick a nick with /nick NAME, then each
         line they send goes to everyone. Commands: /nick, /me, /who, /quit.
@@ -19,6 +19,9 @@ struct ChatServerSettings {
                                     disconnected as too slow (default 65536)
           --idle-timeout DURATION   disconnect clients silent this long: 90s, 5m, 1.5s,
                                     or none (the default) to never do so
+          --threads N               event loops, each on a thread of its own; the
+                                    clients are shared out among them in turn and
+                                    all meet in one room (default 1)
           -q, --quiet               log nothing
           -h, --help                show this help
 
@@ -35,6 +38,7 @@ struct ChatServerSettings {
 
     var address = ListenAddress(host: "127.0.0.1", port: 7008)
     var options = ChatOptions()
+    var threads = 1
     var quiet = false
 
     /// - Throws: `UsageError` for an unknown flag, a missing value or a value out of range.
@@ -52,6 +56,8 @@ struct ChatServerSettings {
                 options.maxQueuedOutput = try scanner.integer(for: "--max-queued", in: 1...(1 << 30))
             case .flag("--idle-timeout"):
                 options.idleTimeout = try scanner.timeout(for: "--idle-timeout")
+            case .flag("--threads"):
+                threads = try scanner.integer(for: "--threads", in: 1...1024)
             case .flag("--quiet"), .flag("-q"):
                 quiet = true
             case .flag(let flag):

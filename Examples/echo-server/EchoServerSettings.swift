@@ -5,7 +5,7 @@ import ExampleSupport
 struct EchoServerSettings {
     static let usage = """
         usage: echo-server [--host HOST] [--port PORT] [--mode MODE] [--max-pending BYTES]
-                           [--max-line BYTES] [--quiet]
+                           [--max-line BYTES] [--threads N] [--quiet]
 
         Echoes back what each client sends, until SIGINT or SIGTERM.
 
@@ -17,6 +17,8 @@ struct EchoServerSettings {
                                reading from it (default \(EchoOptions.defaultMaxPendingOutput))
           --max-line BYTES     longest line the line mode echoes; longer lines get
                                an error line instead (default \(EchoOptions.defaultMaxLineLength))
+          --threads N          event loops, each on a thread of its own; the
+                               clients are shared out among them in turn (default 1)
           -q, --quiet          log nothing
           -h, --help           show this help
 
@@ -33,6 +35,7 @@ struct EchoServerSettings {
     var address = ListenAddress(host: "127.0.0.1", port: 7007)
     var mode = EchoMode.line
     var options = EchoOptions()
+    var threads = 1
     var quiet = false
 
     init(_ arguments: [String]) throws(UsageError) {
@@ -56,6 +59,8 @@ struct EchoServerSettings {
                 maxPendingOutput = try scanner.integer(for: "--max-pending", in: 1...Int.max)
             case .flag("--max-line"):
                 maxLineLength = try scanner.integer(for: "--max-line", in: 1...Int.max)
+            case .flag("--threads"):
+                threads = try scanner.integer(for: "--threads", in: 1...1024)
             case .flag("--quiet"), .flag("-q"):
                 quiet = true
             case .flag(let flag):

@@ -5,7 +5,7 @@ import SMTP
 struct SMTPServerSettings {
     static let usage = """
         usage: smtp-server [--host HOST] [--port PORT] [--hostname NAME] [--maildir DIR | --discard]
-                           [--size BYTES] [--smtputf8] [--timeout DURATION] [--quiet]
+                           [--size BYTES] [--smtputf8] [--timeout DURATION] [--threads N] [--quiet]
 
         An SMTP mail sink: prints each message as CPython's smtpd DebuggingServer
         does, stores it in a Maildir, or drops it, until SIGINT or SIGTERM.
@@ -22,6 +22,8 @@ struct SMTPServerSettings {
           --timeout DURATION   answer 421 to sessions idle this long and close them:
                                90s, 5m, 1.5s, or none to never do so
                                (default \(DurationFormat.text(defaultTimeout)))
+          --threads N          event loops, each on a thread of its own; the
+                               clients are shared out among them in turn (default 1)
           -q, --quiet          log nothing
           -h, --help           show this help
 
@@ -39,7 +41,7 @@ struct SMTPServerSettings {
         """
 
     /// Where accepted messages go.
-    enum Delivery: Equatable {
+    enum Delivery: Equatable, Sendable {
         /// Printed to standard output.
         case print
         /// Stored in the Maildir at this path.
@@ -53,6 +55,7 @@ struct SMTPServerSettings {
 
     var address = ListenAddress(host: "127.0.0.1", port: 8025)
     var delivery = Delivery.print
+    var threads = 1
     var quiet = false
     /// What the sessions advertise and enforce.
     var configuration: SMTPConfiguration
@@ -83,6 +86,8 @@ struct SMTPServerSettings {
                 smtputf8 = true
             case .flag("--timeout"):
                 timeout = try scanner.timeout(for: "--timeout")
+            case .flag("--threads"):
+                threads = try scanner.integer(for: "--threads", in: 1...1024)
             case .flag("--quiet"), .flag("-q"):
                 quiet = true
             case .flag(let flag):
