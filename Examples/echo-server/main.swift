@@ -7,13 +7,14 @@ CommandLineProgram.run(name: "echo-server", usage: EchoServerSettings.usage) { a
     let log = Log(program: "echo-server", quiet: settings.quiet)
     let openFileLimit = ServerLifetime.raiseOpenFileLimit()
 
-    let (mode, options) = (settings.mode, settings.options)
+    let (mode, options, quiet) = (settings.mode, settings.options, settings.quiet)
     let group = try EventLoopGroup(loops: settings.threads)
     let address = try settings.address.open { address in
         try group.serve(address) { loop in
             loop.logger = log.write
             let server = EchoServer(mode: mode, options: options, loop: loop)
-            server.onEvent = { log("\($0)") }
+            // Quiet, no client carries a closure and its address for the log.
+            if !quiet { server.onEvent = { log("\($0)") } }
             return server
         }
     }
