@@ -13,8 +13,8 @@ extension EventLoopGroup {
     /// The listening socket (with `SO_REUSEADDR` for IP addresses) lives on
     /// the first loop; a connection handed to another loop costs that loop
     /// one wake-up. Call it from a thread outside the group.
-    /// - Throws: a `SystemError` when the address cannot be bound or
-    ///   listened on; a ``LoopHandleError`` when the first loop has stopped
+    /// - Throws: a `SystemError` naming the address when it cannot be bound
+    ///   or listened on; a ``LoopHandleError`` when the first loop has stopped
     ///   or this is its own thread; ``EventLoopGroupError/noServers`` when
     ///   `servers` is empty.
     @discardableResult
@@ -88,15 +88,7 @@ extension EventLoopGroup {
         on address: SocketAddress, backlog: Int32, handingTo servers: [LoopBound<Server>], loop: EventLoop
     ) throws(SystemError) -> (SocketAddress, LoopBound<Dispatcher>) {
         let acceptor = GroupAcceptor(servers: servers, loop: loop)
-        do {
-            try acceptor.createSocket(family: address.family)
-            if address.family != .unix { try acceptor.setReuseAddress() }
-            try acceptor.bind(to: address)
-            try acceptor.listen(backlog: backlog)
-            return (try acceptor.localAddress, LoopBound(acceptor, loop: loop))
-        } catch {
-            acceptor.close()
-            throw error
-        }
+        try acceptor.listen(on: address, backlog: backlog)
+        return (try acceptor.localAddress, LoopBound(acceptor, loop: loop))
     }
 }
