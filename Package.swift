@@ -68,6 +68,9 @@ let package = Package(
             dependencies: ["SMTP", "AsyncCore", "ProtocolTesting", "TestSupport", "scripted-peer"],
             exclude: ["Transcripts"]
         ),
+        // The README's swift blocks, compiled (and the tests among them run),
+        // and the check that each block is a copy of one of them.
+        .testTarget(name: "ReadmeTests", dependencies: ["AsyncCore", "AsyncChat", "ProtocolTesting", "Echo", "Chat", "SMTP"]),
         .testTarget(name: "FaultTests", dependencies: ["AsyncCore", "TestSupport", "fault-probe"]),
         .testTarget(
             name: "ExampleTests",
