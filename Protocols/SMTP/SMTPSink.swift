@@ -16,7 +16,7 @@ import AsyncCore
 /// ```
 /// ``withSMTPSink(configuration:reply:isolation:_:)`` stops the server when
 /// its body ends, returning or throwing, so a failing test leaves nothing
-/// running; a sink made with ``start(configuration:on:reply:)`` stops when
+/// running; a sink made with ``start(configuration:on:reply:)-73kna`` stops when
 /// ``stop()`` is called or its last reference goes.
 ///
 /// The server is the library's ``SMTPServer``: it speaks the protocol as

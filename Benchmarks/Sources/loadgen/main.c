@@ -139,7 +139,21 @@ struct task_times {
     int tid[MAX_TASKS];
     char name[MAX_TASKS][20];
     double cpu_seconds[MAX_TASKS];
+    long sleeps[MAX_TASKS];  /* voluntary context switches: waits that blocked */
 };
+
+static long voluntary_switches_of(int pid, const char *task) {
+    char path[300], line[256];
+    snprintf(path, sizeof path, "/proc/%d/task/%s/status", pid, task);
+    FILE *file = fopen(path, "r");
+    if (!file) return -1;
+    long count = -1;
+    while (fgets(line, sizeof line, file)) {
+        if (!strncmp(line, "voluntary_ctxt_switches:", 24)) { count = strtol(line + 24, NULL, 10); break; }
+    }
+    fclose(file);
+    return count;
+}
 
 static double cpu_seconds_of(const char *stat_path, char *name, size_t name_size) {
     char text[1024];
@@ -176,6 +190,7 @@ static void server_task_times(struct task_times *times) {
         times->cpu_seconds[i] = cpu_seconds_of(stat_path, times->name[i], sizeof times->name[i]);
         if (times->cpu_seconds[i] < 0) continue;
         times->tid[i] = atoi(entry->d_name);
+        times->sleeps[i] = voluntary_switches_of(options.server_pid, entry->d_name);
         times->count++;
     }
     closedir(tasks);
@@ -200,6 +215,25 @@ static void print_task_cpu(const struct task_times *before, const struct task_ti
         double used = after->cpu_seconds[next] - start;
         if (used <= 0 || lines <= 0) continue;
         printf("%s%s:%.2f", printed++ ? "," : "", after->name[next], used * 1e6 / lines);
+    }
+    if (!printed) printf("-");
+    /* How often each thread blocked waiting (per 1000 lines): the cost of
+     * sleeping and waking, which grows when threads outnumber the cores. */
+    printf(" task_sleeps_per_1000_lines=");
+    printed = 0;
+    last_tid = -1;
+    for (;;) {
+        int next = -1;
+        for (int i = 0; i < after->count; i++)
+            if (after->tid[i] > last_tid && (next < 0 || after->tid[i] < after->tid[next])) next = i;
+        if (next < 0) break;
+        last_tid = after->tid[next];
+        long start = 0;
+        for (int k = 0; k < before->count; k++)
+            if (before->tid[k] == after->tid[next]) start = before->sleeps[k];
+        long slept = after->sleeps[next] - start;
+        if (slept <= 0 || lines <= 0) continue;
+        printf("%s%s:%.2f", printed++ ? "," : "", after->name[next], slept * 1000.0 / lines);
     }
     if (!printed) printf("-");
 }

@@ -29,7 +29,7 @@ extension EventLoopGroup {
         return bound
     }
 
-    /// Listens as ``serve(_:backlog:handingTo:)`` does, with a server
+    /// Listens as ``serve(_:backlog:handingTo:)-1snfw`` does, with a server
     /// `makeServer` makes on each loop.
     ///
     /// ```swift
@@ -37,7 +37,7 @@ extension EventLoopGroup {
     /// let address = try group.serve(.ipv4("127.0.0.1", port: 0)) { loop in EchoServer(mode: .line, loop: loop) }
     /// ```
     /// - Throws: what `makeServer` threw, as it was thrown, and what
-    ///   ``serve(_:backlog:handingTo:)`` throws.
+    ///   ``serve(_:backlog:handingTo:)-1snfw`` throws.
     @discardableResult
     public func serve<Server: Dispatcher>(
         _ address: SocketAddress, backlog: Int32 = Socket.maximumBacklog,
@@ -50,7 +50,7 @@ extension EventLoopGroup {
         return try serve(address, backlog: backlog, handingTo: servers)
     }
 
-    /// Listens as the blocking ``serve(_:backlog:handingTo:)`` does,
+    /// Listens as the blocking ``serve(_:backlog:handingTo:)-1snfw`` does,
     /// suspending the calling task (not its thread) meanwhile.
     ///
     /// ```swift

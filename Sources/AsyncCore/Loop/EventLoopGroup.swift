@@ -14,7 +14,7 @@ import Synchronization
 /// ```
 /// Each loop is an ordinary ``EventLoop``: its dispatchers never leave its
 /// thread, and other threads reach it through its ``LoopHandle``.
-/// ``serve(_:backlog:handingTo:)`` listens on one address and hands each accepted
+/// ``serve(_:backlog:handingTo:)-1snfw`` listens on one address and hands each accepted
 /// connection to the loops in turn. Loops that must share state (a chat
 /// room, say) keep it on one loop and reach it through that loop's handle.
 public final class EventLoopGroup: Sendable {
@@ -32,7 +32,7 @@ public final class EventLoopGroup: Sendable {
     /// ```swift
     /// let group = try EventLoopGroup(loops: 2, name: "chat")
     /// ```
-    /// - Throws: ``EventLoopGroupError/noLoops`` when `loops` is below 1, or a
+    /// - Throws: ``EventLoopGroupError/noLoops(_:)`` when `loops` is below 1, or a
     ///   `SystemError` when a thread or loop cannot be made; no thread is left running then.
     public convenience init(loops: Int, name: String = "loop", backend: PollerBackend = .epoll) throws {
         let (threads, _) = try EventLoopGroup.startThreads(loops: loops, name: name, backend: backend) { _ in 0 }
@@ -48,7 +48,7 @@ public final class EventLoopGroup: Sendable {
     ///     try EchoServer(address: .ipv4(port: 0), loop: loop).localAddress
     /// }
     /// ```
-    /// - Throws: ``EventLoopGroupError/noLoops`` when `loops` is below 1;
+    /// - Throws: ``EventLoopGroupError/noLoops(_:)`` when `loops` is below 1;
     ///   what `setup` threw, as it was thrown; or a `SystemError` when a
     ///   thread or loop cannot be made. The loops already started are stopped then.
     public static func start<Value: Sendable>(
