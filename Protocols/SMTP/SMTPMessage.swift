@@ -33,6 +33,15 @@ public struct SMTPMessage: Sendable {
     public var text: String?
     /// The client asked for SMTPUTF8 in MAIL FROM.
     public var requiresSMTPUTF8: Bool
+    /// The transaction's queue ID, as in the log lines and `Received:`.
+    public var queueID = ""
+    /// The `Received:` header the server adds (RFC 5321 section 4.4), with
+    /// CRLF line ends: ``data`` is the content as the client sent it, and a
+    /// store writes this before it (``MaildirHandler`` does).
+    public var receivedHeader = ""
+    /// The content's size in bytes, also when the handler did not keep it
+    /// (``SMTPHandler/keepsContent``).
+    public var size: Int
 
     public init(
         peer: SocketAddress, heloName: String, mailFrom: String, recipients: [String],
@@ -48,6 +57,7 @@ public struct SMTPMessage: Sendable {
         self.data = data
         self.text = text
         self.requiresSMTPUTF8 = requiresSMTPUTF8
+        size = data.count
     }
 
     /// The content with LF line ends: each CRLF becomes LF; a bare CR or LF
