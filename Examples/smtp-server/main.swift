@@ -1,13 +1,14 @@
-// smtp-server: a small SMTP server on the SMTP library — a mail sink that
-// prints messages (CPython's `python -m smtpd -c DebuggingServer`), stores
-// them in a Maildir, or drops them (for load tests).
+// smtp-server: a small SMTP or LMTP server on the SMTP library — a mail sink
+// that prints messages (CPython's `python -m smtpd -c DebuggingServer`),
+// stores them in a Maildir, or drops them (for load tests).
 import AsyncCore
 import ExampleSupport
 import Glibc
 import SMTP
 
 CommandLineProgram.run(name: "smtp-server", usage: SMTPServerSettings.usage) { arguments in
-    let settings = try SMTPServerSettings(arguments)
+    var settings = try SMTPServerSettings(arguments)
+    if !settings.quiet { settings.configuration.sessionLog = { Console.printError("smtp-server: " + $0) } }
 
     // One descriptor per session: the usual soft limit of 1024 would cap the
     // server long before memory does. Without the raise it still serves.
@@ -17,13 +18,21 @@ CommandLineProgram.run(name: "smtp-server", usage: SMTPServerSettings.usage) { a
         Console.printError("smtp-server: open-file limit unchanged (\(error))")
     }
 
-    let handler: any SMTPDeliveryHandler
+    let handler: any SMTPHandler
     switch settings.delivery {
     case .print: handler = DebugPrintHandler()
     case .maildir(let directory): handler = try MaildirHandler(directory: directory)
     case .discard: handler = ClosureHandler { _ in .ok }
     }
-    guard let address = try SocketAddress.resolve(host: settings.host, port: settings.port).first else {
+    let address: SocketAddress
+    if let path = settings.unixPath {
+        // A socket file left by an earlier run would make bind fail; anything else there is kept.
+        var status = stat()
+        if lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFSOCK { unlink(path) }
+        address = .unix(path: path)
+    } else if let resolved = try SocketAddress.resolve(host: settings.host, port: settings.port).first {
+        address = resolved
+    } else {
         throw AddressError.noAddresses(host: settings.host)
     }
     let loop = try EventLoop()

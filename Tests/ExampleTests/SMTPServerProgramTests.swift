@@ -45,8 +45,13 @@ import Testing
         #expect(try client.waitForExit() == 0, "smtplib failed: \(client.errorText)")
         #expect(String(decoding: client.output, as: UTF8.self) == "{}\n{}\nsent\n")
 
+        // The envelope, the trace header (the server's queue ID and date), then the content.
         let stored = try maildir.contents(of: "new").map { String(decoding: $0, as: UTF8.self) }
-        #expect(stored.sorted() == ["Subject: one\n\nhello\n.leading dot\n", "Subject: two\n\nh\u{e9}llo\n"])
+        let received = /Received: from client\.test \(unknown \[127\.0\.0\.1\]\)\n\tby [^ ]+ \(SwiftAsyncore\) with (ESMTP|UTF8SMTP) id [0-9A-F]{12}\n\tfor <[^>]+>; [^\n]+ \+0000\n/
+        #expect(stored.map { $0.replacing(received, with: "") }.sorted() == [
+            "Return-Path: <alice@example.com>\nDelivered-To: bob@example.com\nSubject: one\n\nhello\n.leading dot\n",
+            "Return-Path: <al\u{EF}ce@example.com>\nDelivered-To: b\u{F8}b@example.com\nSubject: two\n\nh\u{e9}llo\n",
+        ])
         #expect(try maildir.contents(of: "tmp").isEmpty)
 
         kill(server.pid, SIGTERM)
