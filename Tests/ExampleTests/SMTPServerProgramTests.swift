@@ -86,4 +86,38 @@ import Testing
         #expect(server.output.isEmpty)
         #expect(server.errorText.hasPrefix("smtp-server: "))
     }
+
+    /// A disk that fails: the server runs with a file size limit of 4 KiB
+    /// (RLIMIT_FSIZE, set in its own shell, with SIGXFSZ ignored so a write
+    /// past it fails with EFBIG). The large message is answered 451 and
+    /// leaves nothing behind; the server goes on and stores the next one.
+    @Test func aFailingDiskIsA451AndTheServerGoesOn() throws {
+        let maildir = try TemporaryDirectory()
+        defer { maildir.remove() }
+        try #require(access(executable, X_OK) == 0, "no executable at \(executable)")
+        let command = "trap '' XFSZ; ulimit -f 4; exec \"$0\" --port 0 --quiet --maildir \"$1\""
+        let server = try ChildProcess(
+            path: "/bin/bash", arguments: ["-c", command, executable, maildir.path], blockedSignals: [SIGTERM, SIGINT])
+        let line = try #require(try server.readLine(), "no first line; standard error: \(server.errorText)")
+        let port = try #require(UInt16(line.dropFirst("listening on 127.0.0.1:".count)))
+        let script = #"""
+            import smtplib, sys
+            with smtplib.SMTP('127.0.0.1', int(sys.argv[1]), timeout=30) as s:
+                try:
+                    s.sendmail('a@example.com', ['b@example.com'], 'Subject: big\r\n\r\n' + 'x' * 20000 + '\r\n')
+                except smtplib.SMTPDataError as error:
+                    print(error.smtp_code, error.smtp_error.decode())
+                print(s.sendmail('a@example.com', ['b@example.com'], 'Subject: small\r\n\r\nhi\r\n'))
+            """#
+        let names: [String] = ["PATH", "HOME"]
+        let environment = names.compactMap { name in getenv(name).map { "\(name)=\(String(cString: $0))" } }
+        let client = try ChildProcess(path: "/usr/bin/env", arguments: ["python3", "-c", script, String(port)], environment: environment)
+        #expect(try client.waitForExit() == 0, "smtplib failed: \(client.errorText)")
+        #expect(String(decoding: client.output, as: UTF8.self) == "451 Error: could not store the message\n{}\n")
+        let stored = try maildir.contents(of: "new").map { String(decoding: $0, as: UTF8.self) }
+        #expect(stored.count == 1 && stored[0].hasSuffix("Subject: small\n\nhi\n"))
+        #expect(try maildir.contents(of: "tmp").isEmpty)
+        kill(server.pid, SIGTERM)
+        #expect(try server.waitForExit(limit: .seconds(10)) == 0)
+    }
 }
