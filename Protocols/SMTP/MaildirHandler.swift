@@ -48,7 +48,7 @@ public final class MaildirHandler: SMTPHandler {
     /// threads that may fall `maxBufferedBytes` behind the sessions.
     /// - Throws: ``MaildirError`` when a folder cannot be made or opened.
     public init(
-        directory: String, hostname: String = SMTPConfiguration.systemHostname(), writers: Int = 4,
+        directory: String, hostname: String = SMTPConfiguration.systemHostname(), writers: Int = 16,
         maxBufferedBytes: Int = 16 << 20
     ) throws(MaildirError) {
         self.directory = directory
@@ -164,16 +164,5 @@ public final class MaildirHandler: SMTPHandler {
     /// The Maildir convention for `/` and `:` in the host name part.
     private static func safeName(_ hostname: String) -> String {
         hostname.replacing("/", with: "\\057").replacing(":", with: "\\072")
-    }
-}
-
-extension SMTPMessage {
-    /// The envelope of this message as a transaction, for its Maildir header.
-    var transaction: SMTPTransaction {
-        var transaction = SMTPTransaction(
-            client: peer, heloName: heloName, queueID: queueID, mailFrom: mailFrom, mailOptions: mailOptions,
-            recipients: recipients, requiresSMTPUTF8: requiresSMTPUTF8)
-        transaction.receivedHeader = receivedHeader
-        return transaction
     }
 }

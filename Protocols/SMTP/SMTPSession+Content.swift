@@ -69,9 +69,8 @@ extension SMTPSession {
         content = MessageContent(
             limit: configuration.maxMessageSize, allowance: allowance, expectedSize: max(declaredSize, lastMessageSize),
             keeps: keepsContent)
-        guard let current = transaction else { return }
-        transaction?.receivedHeader = ReceivedHeader.text(
-            for: current, hostname: configuration.hostname, time: configuration.wallClock())
+        transaction?.serverName = configuration.hostname
+        transaction?.receivedAt = configuration.wallClock()
     }
 
     /// The message ended (its final dot, or `BDAT ... LAST`): the
@@ -108,7 +107,9 @@ extension SMTPSession {
             mailOptions: current.mailOptions, rcptOptions: current.rcptOptions, data: data, text: text,
             requiresSMTPUTF8: current.requiresSMTPUTF8)
         message.queueID = current.queueID
-        message.receivedHeader = current.receivedHeader
+        message.protocolName = current.protocolName
+        message.serverName = current.serverName
+        message.receivedAt = current.receivedAt
         message.size = size
         pending = .endOfData(recipients: recipients)
         return .ask(.endOfData(message))

@@ -29,10 +29,20 @@ public struct SMTPTransaction: Sendable {
     public var rcptOptions: [String] = []
     /// The client asked for SMTPUTF8 in MAIL FROM.
     public var requiresSMTPUTF8: Bool
-    /// The `Received:` header the server adds for this message, with its
-    /// CRLF line ends and folding: set when the content starts (DATA or the
-    /// first BDAT), empty before.
-    public var receivedHeader = ""
+    /// The server's host name, for `Received:`.
+    public var serverName = ""
+    /// When the content started (DATA or the first BDAT), in seconds since
+    /// the epoch; nil before.
+    public var receivedAt: Int?
+
+    /// The `Received:` header the server adds for this message (RFC 5321
+    /// section 4.4), with CRLF line ends and folding; empty before the
+    /// content starts. Made when asked for, so a handler that stores no
+    /// trace pays nothing for it.
+    public var receivedHeader: String {
+        guard let receivedAt else { return "" }
+        return ReceivedHeader.text(for: self, hostname: serverName, time: receivedAt)
+    }
 
     /// A transaction as a test or a custom session would build it.
     public init(
