@@ -187,3 +187,41 @@ import Testing
         #expect(recorded == ["connect", "EHLO c", "MAIL a@x", "RCPT b@x after []", "abandon a@x"])
     }
 }
+
+/// Hooks written as async functions of an actor, run by `AsyncHandlerBridge`.
+@Suite struct AsyncHandlerTests {
+    actor Directory: AsyncSMTPHandler {
+        private var seen: [String] = []
+        let log: RunLog<String>
+
+        init(log: RunLog<String>) {
+            self.log = log
+        }
+
+        func recipient(_ address: String, options: [String], of transaction: SMTPTransaction) async -> SMTPDecision {
+            await Task.yield()
+            seen.append(address)
+            return address.hasPrefix("known") ? .accept : .reply(SMTPReply(550, "No such user here"))
+        }
+
+        func endOfData(_ message: SMTPMessage) async -> SMTPDecision {
+            log.record("\(message.recipients) of \(seen)")
+            return .reply(SMTPReply(250, "Queued"))
+        }
+    }
+
+    @Test func actorHooksDecide() throws {
+        let client = Client()
+        let recorded = try SMTPTestServer(configuration: .testing()).recordings(of: [Dialogue("async hooks") {
+            HookTests.envelope(client)
+            client.send("RCPT TO:<known@x>")
+            client.send("RCPT TO:<stranger@x>")
+            client.send("DATA")
+            client.expect("250 OK")
+            client.expect("550 No such user here")
+            client.expect("354 End data with <CR><LF>.<CR><LF>")
+            client.command(".", "250 Queued")
+        }], chunking: .all(maxSplits: 8)) { log in AsyncHandlerBridge(Directory(log: log)) }
+        #expect(recorded == ["[\"known@x\"] of [\"known@x\", \"stranger@x\"]"])
+    }
+}
