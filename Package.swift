@@ -41,18 +41,19 @@ let package = Package(
         // The servers FaultTests run as child processes, built the same way.
         .executableTarget(name: "fault-probe", dependencies: ["AsyncCore", "AsyncChat", "Echo", "SMTP"], path: "Tests/Probes/fault-probe"),
 
-        // What several test targets share: waiting on a loop with a deadline,
-        // and running the scripted-peer binary.
+        // What the test targets share: child processes, built products,
+        // temporary directories, deadlines, a seeded generator.
         .target(name: "TestSupport", dependencies: ["AsyncCore"], path: "Tests/TestSupport"),
 
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore", "TestSupport", "emfile-probe"]),
         .testTarget(name: "AsyncChatTests", dependencies: ["AsyncChat", "TestSupport"]),
         .testTarget(
             name: "ProtocolTestingTests",
-            dependencies: ["ProtocolTesting", "AsyncChat"],
+            dependencies: ["ProtocolTesting", "AsyncChat", "TestSupport"],
             exclude: ["Transcripts"]
         ),
-        .testTarget(name: "EchoTests", dependencies: ["Echo", "AsyncCore", "ProtocolTesting"], exclude: ["Transcripts"]),
+        .testTarget(name: "EchoTests", dependencies: ["Echo", "AsyncCore", "ProtocolTesting", "TestSupport"], exclude: ["Transcripts"]),
         .testTarget(
             name: "ChatTests",
             dependencies: ["Chat", "ProtocolTesting", "TestSupport", "scripted-peer"],
@@ -63,7 +64,7 @@ let package = Package(
             dependencies: ["SMTP", "AsyncCore", "ProtocolTesting", "TestSupport", "scripted-peer"],
             exclude: ["Transcripts"]
         ),
-        .testTarget(name: "FaultTests", dependencies: ["AsyncCore", "fault-probe"]),
-        .testTarget(name: "ExampleTests", dependencies: ["AsyncCore", "echo-server", "echo-client", "http-client", "smtp-server"]),
+        .testTarget(name: "FaultTests", dependencies: ["AsyncCore", "TestSupport", "fault-probe"]),
+        .testTarget(name: "ExampleTests", dependencies: ["AsyncCore", "TestSupport", "echo-server", "echo-client", "http-client", "smtp-server"]),
     ]
 )

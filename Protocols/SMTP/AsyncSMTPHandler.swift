@@ -15,9 +15,10 @@ import AsyncCore
 ///
 /// let server = try SMTPServer(handler: AsyncHandlerBridge(Directory()), loop: loop)
 /// ```
-/// Each hook runs as a task of its own; a session waits for its answer
-/// before it reads on, so one session's hooks never overlap. Every hook has
-/// a default that accepts.
+/// Each hook runs as a task of its own, on Swift's cooperative pool; a
+/// session waits for its answer before it reads on, so one session's hooks
+/// never overlap. Code that blocks pool threads (a synchronous wait, a loop
+/// run on a task) delays these answers. Every hook has a default that accepts.
 public protocol AsyncSMTPHandler: Sendable {
     /// As ``SMTPHandler/keepsContent``. Default: true.
     var keepsContent: Bool { get }

@@ -1,5 +1,6 @@
 import AsyncChat
 import AsyncCore
+import TestSupport
 import Testing
 
 /// The channel agrees with ``ReferenceFramer`` (the framing semantics over

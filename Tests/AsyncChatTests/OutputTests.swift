@@ -9,21 +9,6 @@ import Testing
 /// flushes before it closes, discardBuffers drops what is buffered.
 @Suite("Output queue, producers and closing")
 struct OutputTests {
-    /// Writes `contents` to a new temporary file and returns its path.
-    static func temporaryFile(_ contents: [UInt8]) throws -> String {
-        var template = Array("/tmp/asyncchat-test-XXXXXX".utf8CString)
-        let descriptor = mkstemp(&template)
-        guard descriptor >= 0 else { throw SystemError(.open, errno: errno) }
-        defer { close(descriptor) }
-        var written = 0
-        while written < contents.count {
-            let count = contents[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            guard count > 0 else { throw SystemError(.write, errno: errno) }
-            written += count
-        }
-        return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-    }
-
     @Test(arguments: PollerBackend.allCases)
     func pushesOfEveryKindArriveExactlyInPushOrder(backend: PollerBackend) throws {
         let loop = try EventLoop(backend: backend)
@@ -31,8 +16,9 @@ struct OutputTests {
         let (local, peer) = try Socket.pair()
         defer { peer.close() }
         let fileContents = patternBytes(200_000, offset: 7)
-        let path = try Self.temporaryFile(fileContents)
-        defer { unlink(path) }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write(fileContents, to: "contents")
         let channel = try RecordingChannel(socket: local, loop: loop)
         var lines = (1...3).map { bytes("line \($0)\r\n") }.makeIterator()
         #expect(channel.push(bytes("one\r\n")))

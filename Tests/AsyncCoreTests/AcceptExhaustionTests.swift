@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 /// A server that runs out of descriptors (`EMFILE` on accept) keeps running,
@@ -10,7 +11,8 @@ import Testing
 struct AcceptExhaustionTests {
     @Test(arguments: PollerBackend.allCases)
     func aServerOutOfDescriptorsPausesAcceptingThenServesEveryWaitingClient(backend: PollerBackend) throws {
-        let probe = try ChildProcess(["/bin/sh", "-c", "ulimit -n 40 && exec \"$0\" \"$1\"", builtExecutable("emfile-probe"), backend.rawValue])
+        let probe = try ChildProcess(
+            path: "/bin/sh", arguments: ["-c", "ulimit -n 40 && exec \"$0\" \"$1\"", try BuiltProduct.path("emfile-probe"), backend.rawValue])
         defer { probe.kill() }
         let announcement = try probe.waitForLine(containing: "listening on ", within: .seconds(30))
         let hostAndPort = announcement.split(separator: " ").last.map(String.init) ?? ""
@@ -29,9 +31,9 @@ struct AcceptExhaustionTests {
         _ = try probe.waitForLine(containing: "cannot accept", within: .seconds(20))
 
         // Paused, it neither spins nor floods its log.
-        let cpuBefore = try probe.cpuTime()
+        let cpuBefore = try probe.status.cpuTime()
         let logged = try probe.lines(during: .seconds(1))
-        let cpuUsed = try probe.cpuTime() - cpuBefore
+        let cpuUsed = try probe.status.cpuTime() - cpuBefore
         #expect(cpuUsed < .milliseconds(100), "the paused server used \(cpuUsed) of CPU in one second")
         #expect(logged.count < 30, "the paused server logged \(logged.count) lines in one second")
         #expect(probe.isRunning)

@@ -27,9 +27,10 @@ struct FileDispatcherTests {
     func readsThroughADuplicateSoTheCallerMayCloseItsDescriptor(backend: PollerBackend) throws {
         let loop = try EventLoop(backend: backend)
         defer { loop.closeAll() }
-        let file = try TemporaryFile(contents: Self.content)
-        defer { file.remove() }
-        let descriptor = try file.open(O_RDONLY)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write(Self.content, to: "file")
+        let descriptor = try directory.open("file", O_RDONLY)
         let dispatcher = try FileDispatcher(fileDescriptor: descriptor, loop: loop)
         _ = Glibc.close(descriptor)
 
@@ -46,25 +47,27 @@ struct FileDispatcherTests {
     func sendAppendsToAWriteOnlyFile(backend: PollerBackend) throws {
         let loop = try EventLoop(backend: backend)
         defer { loop.closeAll() }
-        let file = try TemporaryFile(contents: Self.content)
-        defer { file.remove() }
-        let descriptor = try file.open(O_WRONLY | O_APPEND)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write(Self.content, to: "file")
+        let descriptor = try directory.open("file", O_WRONLY | O_APPEND)
         let dispatcher = try FileDispatcher(fileDescriptor: descriptor, loop: loop)
         _ = Glibc.close(descriptor)
 
         #expect(try dispatcher.send(Array("Come again?".utf8)) == 11)
         #expect(try dispatcher.send(Array("I want to buy some cheese.".utf8)) == 26)
         dispatcher.close()
-        #expect(try file.contents() == Self.content + Array("Come again?I want to buy some cheese.".utf8))
+        #expect(try directory.read("file") == Self.content + Array("Come again?I want to buy some cheese.".utf8))
     }
 
     @Test(arguments: PollerBackend.allCases)
     func aRegularFileIsReadToItsEndThenClosedOnce(backend: PollerBackend) throws {
         let loop = try EventLoop(backend: backend)
         defer { loop.closeAll() }
-        let file = try TemporaryFile(contents: Self.content)
-        defer { file.remove() }
-        let descriptor = try file.open(O_RDONLY)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write(Self.content, to: "file")
+        let descriptor = try directory.open("file", O_RDONLY)
         defer { _ = Glibc.close(descriptor) }
         let reader = try FileReader(fileDescriptor: descriptor, loop: loop)
 

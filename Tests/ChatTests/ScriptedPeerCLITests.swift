@@ -8,28 +8,25 @@ import Testing
 
     private func path(_ name: String) -> String { transcripts.appendingPathComponent(name).path }
 
-    private func temporaryScript(_ text: String) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("scripted-peer-\(UUID().uuidString).txt")
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
-    }
-
     @Test func theChatTranscriptsPassOverTCP() throws {
-        let server = try TCPChatServer()
+        let server = try tcpChatServer()
         let scripts = ["greeting.txt", "conversation.txt", "nicks.txt", "errors.txt"].map(path)
-        let outcome = try ScriptedPeerProcess.run(["--port", "\(server.port)", "--chunking", "random:3"] + scripts)
-        #expect(outcome.status == 0, "\(outcome.output)\(outcome.errors)")
-        #expect(outcome.output.hasSuffix("4 passed, 0 failed\n"))
-        #expect(outcome.output.contains("ok    \(path("greeting.txt")) ("))
+        let peer = try ChildProcess(product: "scripted-peer", arguments: ["--port", "\(server.port)", "--chunking", "random:3"] + scripts)
+        let status = try peer.waitForExit(within: .seconds(60))
+        #expect(status == .exited(0), "\(peer.outputText)\(peer.errorText)")
+        #expect(peer.outputText.hasSuffix("4 passed, 0 failed\n"))
+        #expect(peer.outputText.contains("ok    \(path("greeting.txt")) ("))
     }
 
     @Test func aFailingTranscriptExitsWithOneAndPrintsTheDiff() throws {
-        let server = try TCPChatServer()
-        let script = try temporaryScript("S: *** Welcome to the chat room\nS: *** Choose a nick\n")
-        defer { try? FileManager.default.removeItem(atPath: script) }
-        let outcome = try ScriptedPeerProcess.run(["--host", "127.0.0.1", "--port", "\(server.port)", path("greeting.txt"), script])
-        #expect(outcome.status == 1)
-        #expect(outcome.output.contains("""
+        let server = try tcpChatServer()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let script = try directory.write(Array("S: *** Welcome to the chat room\nS: *** Choose a nick\n".utf8), to: "wrong.txt")
+        let peer = try ChildProcess(
+            product: "scripted-peer", arguments: ["--host", "127.0.0.1", "--port", "\(server.port)", path("greeting.txt"), script])
+        #expect(try peer.waitForExit(within: .seconds(60)) == .exited(1))
+        #expect(peer.outputText.contains("""
             FAIL  \(script)
                   dialogue "\(script)" failed at \(script):2 (chunking: whole)
                   transcript so far:
@@ -42,18 +39,19 @@ import Testing
     }
 
     @Test func aMalformedTranscriptExitsWithTwoAndNamesTheLine() throws {
-        let script = try temporaryScript("S: fine\nS; typo\n")
-        defer { try? FileManager.default.removeItem(atPath: script) }
-        let outcome = try ScriptedPeerProcess.run(["--port", "9", path("greeting.txt"), script])
-        #expect(outcome.status == 2)
-        #expect(outcome.output.isEmpty)
-        #expect(outcome.errors.hasPrefix("scripted-peer: \(script):2: unknown step 'S; typo'"))
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let script = try directory.write(Array("S: fine\nS; typo\n".utf8), to: "malformed.txt")
+        let peer = try ChildProcess(product: "scripted-peer", arguments: ["--port", "9", path("greeting.txt"), script])
+        #expect(try peer.waitForExit(within: .seconds(60)) == .exited(2))
+        #expect(peer.outputText.isEmpty)
+        #expect(peer.errorText.hasPrefix("scripted-peer: \(script):2: unknown step 'S; typo'"))
     }
 
     @Test func virtualTimeIsRefusedOverTCPWithTheLine() throws {
-        let outcome = try ScriptedPeerProcess.run(["--port", "9", path("idle.txt")])
-        #expect(outcome.status == 2)
-        #expect(outcome.errors.hasPrefix("scripted-peer: \(path("idle.txt")):8: T+ moves the virtual clock of an in-process server"))
+        let peer = try ChildProcess(product: "scripted-peer", arguments: ["--port", "9", path("idle.txt")])
+        #expect(try peer.waitForExit(within: .seconds(60)) == .exited(2))
+        #expect(peer.errorText.hasPrefix("scripted-peer: \(path("idle.txt")):8: T+ moves the virtual clock of an in-process server"))
     }
 
     @Test(arguments: [
@@ -65,14 +63,14 @@ import Testing
         (["--port", "7008", "--verbose", "a.txt"], "scripted-peer: unknown flag --verbose"),
     ])
     func badUsageExitsWithTwo(arguments: [String], message: String) throws {
-        let outcome = try ScriptedPeerProcess.run(arguments)
-        #expect(outcome.status == 2)
-        #expect(outcome.errors == message + "\nscripted-peer: try 'scripted-peer --help' for more information\n")
+        let peer = try ChildProcess(product: "scripted-peer", arguments: arguments)
+        #expect(try peer.waitForExit(within: .seconds(60)) == .exited(2))
+        #expect(peer.errorText == message + "\nscripted-peer: try 'scripted-peer --help' for more information\n")
     }
 
     @Test func helpExitsWithZero() throws {
-        let outcome = try ScriptedPeerProcess.run(["--help"])
-        #expect(outcome.status == 0)
-        #expect(outcome.output.hasPrefix("usage: scripted-peer [--host HOST] --port PORT"))
+        let peer = try ChildProcess(product: "scripted-peer", arguments: ["--help"])
+        #expect(try peer.waitForExit(within: .seconds(60)) == .exited(0))
+        #expect(peer.outputText.hasPrefix("usage: scripted-peer [--host HOST] --port PORT"))
     }
 }

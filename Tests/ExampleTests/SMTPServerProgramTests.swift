@@ -1,17 +1,15 @@
 import Glibc
+import TestSupport
 import Testing
 
 /// The built `smtp-server` binary, run as a user would run it, with Python's
 /// smtplib as the client.
 @Suite(.serialized) struct SMTPServerProgramTests {
-    let executable = builtProduct("smtp-server")
-
     /// Starts the server on a free port; returns it and the port it announced.
     /// SIGTERM and SIGINT start blocked, as a child of a libdispatch thread
     /// (this test runner's, say) inherits them.
     func startServer(_ arguments: [String]) throws -> (ChildProcess, UInt16) {
-        try #require(access(executable, X_OK) == 0, "no executable at \(executable)")
-        let server = try ChildProcess(path: executable, arguments: ["--port", "0"] + arguments, blockedSignals: [SIGTERM, SIGINT])
+        let server = try ChildProcess(product: "smtp-server", arguments: ["--port", "0"] + arguments, blockedSignals: [SIGTERM, SIGINT])
         let line = try #require(try server.readLine(), "no first line; standard error: \(server.errorText)")
         #expect(line.hasPrefix("listening on 127.0.0.1:"))
         let port = try #require(UInt16(line.dropFirst("listening on 127.0.0.1:".count)))
@@ -37,25 +35,23 @@ import Testing
         defer { maildir.remove() }
         let (server, port) = try startServer(["--maildir", maildir.path, "--smtputf8", "--size", "33554432"])
 
-        // PATH finds python3 (through a pyenv shim too, which wants HOME).
-        let names: [String] = ["PATH", "HOME"]
-        let environment = names.compactMap { name in getenv(name).map { "\(name)=\(String(cString: $0))" } }
         let client = try ChildProcess(
-            path: "/usr/bin/env", arguments: ["python3", "-c", Self.smtplibScript, String(port)], environment: environment)
-        #expect(try client.waitForExit() == 0, "smtplib failed: \(client.errorText)")
+            path: "/usr/bin/env", arguments: ["python3", "-c", Self.smtplibScript, String(port)],
+            environment: ChildProcess.inheritedEnvironment(["PATH", "HOME"]))
+        #expect(try client.waitForExit() == .exited(0), "smtplib failed: \(client.errorText)")
         #expect(String(decoding: client.output, as: UTF8.self) == "{}\n{}\nsent\n")
 
         // The envelope, the trace header (the server's queue ID and date), then the content.
-        let stored = try maildir.contents(of: "new").map { String(decoding: $0, as: UTF8.self) }
+        let stored = try maildir.files(in: "new").map { String(decoding: $0.content, as: UTF8.self) }
         let received = /Received: from client\.test \(unknown \[127\.0\.0\.1\]\)\n\tby [^ ]+ \(SwiftAsyncore\) with (ESMTP|UTF8SMTP) id [0-9A-F]{12}\n\tfor <[^>]+>; [^\n]+ \+0000\n/
         #expect(stored.map { $0.replacing(received, with: "") }.sorted() == [
             "Return-Path: <alice@example.com>\nDelivered-To: bob@example.com\nSubject: one\n\nhello\n.leading dot\n",
             "Return-Path: <al\u{EF}ce@example.com>\nDelivered-To: b\u{F8}b@example.com\nSubject: two\n\nh\u{e9}llo\n",
         ])
-        #expect(try maildir.contents(of: "tmp").isEmpty)
+        #expect(try maildir.files(in: "tmp").isEmpty)
 
-        kill(server.pid, SIGTERM)
-        #expect(try server.waitForExit(limit: .seconds(10)) == 0)
+        server.send(signal: SIGTERM)
+        #expect(try server.waitForExit(within: .seconds(10)) == .exited(0))
         #expect(server.errorText.contains("SIGTERM"))
     }
 
@@ -65,24 +61,22 @@ import Testing
         let greeting = Array("220 mx.test ESMTP SwiftAsyncore\r\n".utf8)
         #expect(try session.receive { $0.count >= greeting.count } == greeting)
 
-        kill(server.pid, SIGTERM)
+        server.send(signal: SIGTERM)
         let goodbye = try session.receive { _ in false }
         #expect(String(decoding: goodbye, as: UTF8.self) == "421 mx.test Service shutting down\r\n")
-        #expect(try server.waitForExit(limit: .seconds(10)) == 0)
+        #expect(try server.waitForExit(within: .seconds(10)) == .exited(0))
     }
 
     @Test func helpExits0() throws {
-        try #require(access(executable, X_OK) == 0, "no executable at \(executable)")
-        let server = try ChildProcess(path: executable, arguments: ["--help"])
-        #expect(try server.waitForExit() == 0)
+        let server = try ChildProcess(product: "smtp-server", arguments: ["--help"])
+        #expect(try server.waitForExit() == .exited(0))
         #expect(String(decoding: server.output, as: UTF8.self).hasPrefix("usage: smtp-server"))
     }
 
     @Test(arguments: [["--bogus"], ["--port", "65536"], ["--maildir", "/tmp", "--discard"], ["--size"]])
     func aBadCommandLineExits2(arguments: [String]) throws {
-        try #require(access(executable, X_OK) == 0, "no executable at \(executable)")
-        let server = try ChildProcess(path: executable, arguments: arguments)
-        #expect(try server.waitForExit() == 2)
+        let server = try ChildProcess(product: "smtp-server", arguments: arguments)
+        #expect(try server.waitForExit() == .exited(2))
         #expect(server.output.isEmpty)
         #expect(server.errorText.hasPrefix("smtp-server: "))
     }
@@ -94,10 +88,10 @@ import Testing
     @Test func aFailingDiskIsA451AndTheServerGoesOn() throws {
         let maildir = try TemporaryDirectory()
         defer { maildir.remove() }
-        try #require(access(executable, X_OK) == 0, "no executable at \(executable)")
         let command = "trap '' XFSZ; ulimit -f 4; exec \"$0\" --port 0 --quiet --maildir \"$1\""
         let server = try ChildProcess(
-            path: "/bin/bash", arguments: ["-c", command, executable, maildir.path], blockedSignals: [SIGTERM, SIGINT])
+            path: "/bin/bash", arguments: ["-c", command, try BuiltProduct.path("smtp-server"), maildir.path],
+            blockedSignals: [SIGTERM, SIGINT])
         let line = try #require(try server.readLine(), "no first line; standard error: \(server.errorText)")
         let port = try #require(UInt16(line.dropFirst("listening on 127.0.0.1:".count)))
         let script = #"""
@@ -109,15 +103,15 @@ import Testing
                     print(error.smtp_code, error.smtp_error.decode())
                 print(s.sendmail('a@example.com', ['b@example.com'], 'Subject: small\r\n\r\nhi\r\n'))
             """#
-        let names: [String] = ["PATH", "HOME"]
-        let environment = names.compactMap { name in getenv(name).map { "\(name)=\(String(cString: $0))" } }
-        let client = try ChildProcess(path: "/usr/bin/env", arguments: ["python3", "-c", script, String(port)], environment: environment)
-        #expect(try client.waitForExit() == 0, "smtplib failed: \(client.errorText)")
-        #expect(String(decoding: client.output, as: UTF8.self) == "451 Error: could not store the message\n{}\n")
-        let stored = try maildir.contents(of: "new").map { String(decoding: $0, as: UTF8.self) }
+        let client = try ChildProcess(
+            path: "/usr/bin/env", arguments: ["python3", "-c", script, String(port)],
+            environment: ChildProcess.inheritedEnvironment(["PATH", "HOME"]))
+        #expect(try client.waitForExit() == .exited(0), "smtplib failed: \(client.errorText)")
+        #expect(client.outputText == "451 Error: could not store the message\n{}\n")
+        let stored = try maildir.files(in: "new").map { String(decoding: $0.content, as: UTF8.self) }
         #expect(stored.count == 1 && stored[0].hasSuffix("Subject: small\n\nhi\n"))
-        #expect(try maildir.contents(of: "tmp").isEmpty)
-        kill(server.pid, SIGTERM)
-        #expect(try server.waitForExit(limit: .seconds(10)) == 0)
+        #expect(try maildir.files(in: "tmp").isEmpty)
+        server.send(signal: SIGTERM)
+        #expect(try server.waitForExit(within: .seconds(10)) == .exited(0))
     }
 }

@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 extension Faults {

@@ -1,4 +1,5 @@
 import AsyncCore
+import TestSupport
 import Testing
 
 extension Faults {

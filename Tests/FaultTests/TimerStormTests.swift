@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 import Testing
 
 extension Faults {
@@ -31,7 +32,7 @@ extension Faults {
                 let (local, peer) = try Socket.pair()
                 defer { peer.close() }
                 _ = try ByteEcho(socket: local, loop: loop)
-                var random = SplitMix64(seed: 0x5EED_0F_71_3E25)
+                var random = SeededGenerator(seed: 0x5EED_0F_71_3E25)
                 let span: Int64 = 10_000_000   // 10 ms of virtual time: about ten timers per deadline
                 var records: [Record] = []
                 var order: [Int] = []
@@ -108,7 +109,7 @@ extension Faults {
                 let (local, peer) = try Socket.pair()
                 defer { peer.close() }
                 _ = try ByteEcho(socket: local, loop: loop)
-                var random = SplitMix64(seed: 0xC10C_5_7012)
+                var random = SeededGenerator(seed: 0xC10C_5_7012)
                 var fired = 0
                 var early = 0
                 var outOfOrder = 0

@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 import Testing
 
 extension Faults {
@@ -21,7 +22,7 @@ extension Faults {
             case 0:
                 client.close()
             case 1:
-                _ = try awaitEvents(Int16(POLLOUT), on: client.socket, until: Deadline(.seconds(10)))
+                _ = try Deadline(.seconds(10)).awaitEvents(Int16(POLLOUT), on: client.socket.descriptor)
                 client.reset()
             case 2:
                 try client.send(Array(partial.utf8))

@@ -5,14 +5,14 @@ import Testing
 
 @Suite struct TCPModeTests {
     @Test func aTranscriptRunsAgainstAServerOverTCP() throws {
-        let server = try TCPLineEcho()
+        let server = try tcpLineEcho()
         let dialogue = try Dialogue(contentsOfFile: "Transcripts/line-echo.txt", relativeTo: #filePath)
         let report = try dialogue.run(against: .tcp(host: "127.0.0.1", port: server.port), chunking: .all(maxSplits: 8))
         #expect(report.runs == 10)
     }
 
     @Test func severalClientsConnectOverTCP() throws {
-        let server = try TCPLineEcho()
+        let server = try tcpLineEcho()
         let dialogue = try Dialogue(transcript: "@a C: 1\n@b C: 2\n@b S: echo: 2\n@a S: echo: 1\n", name: "two.txt")
         try dialogue.run(against: .tcp(host: "localhost", port: server.port))
     }

@@ -1,6 +1,7 @@
 import AsyncCore
 import Foundation
 import SMTP
+import TestSupport
 import Testing
 
 @Suite struct MaildirHandlerTests {
@@ -65,7 +66,7 @@ import Testing
     @Test func refusesAFileWhereTheMaildirShouldBe() throws {
         let temporary = try TemporaryDirectory()
         defer { temporary.remove() }
-        _ = FileManager.default.createFile(atPath: temporary.path + "/file", contents: Data())
+        try temporary.write([], to: "file")
         #expect(throws: MaildirError.self) { _ = try MaildirHandler(directory: temporary.path + "/file") }
     }
 }

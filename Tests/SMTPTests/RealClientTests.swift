@@ -1,7 +1,5 @@
 import AsyncCore
-import Foundation
 import SMTP
-import Synchronization
 import TestSupport
 import Testing
 
@@ -9,32 +7,24 @@ import Testing
 /// and 20 concurrent sessions, with the server on its own loop thread.
 @Suite struct RealClientTests {
     /// Starts a Maildir server on 127.0.0.1 port 0 on a loop thread.
-    static func startServer(maildir: String, _ change: @escaping @Sendable (inout SMTPConfiguration) -> Void) throws -> (EventLoopThread, UInt16) {
-        let port = Mutex<UInt16>(0)
-        let thread = try EventLoopThread { loop in
+    static func startServer(maildir: String, _ change: @escaping @Sendable (inout SMTPConfiguration) -> Void) throws -> ServerThread {
+        try ServerThread { loop in
             var configuration = SMTPConfiguration(hostname: "mx.test")
             change(&configuration)
             let server = try SMTPServer(configuration: configuration, handler: try MaildirHandler(directory: maildir, hostname: "mx.test"), loop: loop)
             try server.listen(on: .ipv4(port: 0))
-            let bound = try server.localAddress.port ?? 0
-            port.withLock { $0 = bound }
+            return try server.localAddress.port ?? 0
         }
-        return (thread, port.withLock { $0 })
     }
 
     /// Runs `python3 -c script port`; returns its standard output.
     static func python(_ script: String, port: UInt16) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, String(port)]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        #expect(process.terminationStatus == 0, "python3 failed: \(text)")
-        return text
+        let python = try ChildProcess(
+            path: "/usr/bin/env", arguments: ["python3", "-c", script, String(port)],
+            environment: ChildProcess.inheritedEnvironment(["PATH", "HOME"]))
+        let status = try python.waitForExit(within: .seconds(60))
+        #expect(status == .exited(0), "python3 failed: \(python.outputText)\(python.errorText)")
+        return python.outputText
     }
 
     static let smtplibScript = #"""
@@ -63,12 +53,12 @@ import Testing
     @Test func smtplibDeliversIntoTheMaildir() throws {
         let maildir = try TemporaryDirectory()
         defer { maildir.remove() }
-        let (server, port) = try Self.startServer(maildir: maildir.path) {
+        let server = try Self.startServer(maildir: maildir.path) {
             $0.enableSMTPUTF8 = true
             $0.maxMessageSize = 1000
         }
         defer { server.stop() }
-        let output = try Self.python(Self.smtplibScript, port: port)
+        let output = try Self.python(Self.smtplibScript, port: server.port)
         #expect(output == """
             250 ['8bitmime', 'help', 'pipelining', 'size', 'smtputf8']
             {}

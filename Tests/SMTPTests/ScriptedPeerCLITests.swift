@@ -13,9 +13,10 @@ import Testing
     @Test func theSMTPTranscriptsPassOverTCP() throws {
         let server = try TCPSMTPServer()
         let scripts = ["rfc/replies.txt", "rfc/data.txt", "smtpd/mode-binary.txt"].map(path)
-        let outcome = try ScriptedPeerProcess.run(["--port", "\(server.port)", "--chunking", "random:3"] + scripts)
-        #expect(outcome.status == 0, "\(outcome.output)\(outcome.errors)")
-        #expect(outcome.output == scripts.map { "ok    \($0) (1 run)\n" }.joined() + "3 passed, 0 failed\n")
+        let peer = try ChildProcess(product: "scripted-peer", arguments: ["--port", "\(server.port)", "--chunking", "random:3"] + scripts)
+        let status = try peer.waitForExit(within: .seconds(60))
+        #expect(status == .exited(0), "\(peer.outputText)\(peer.errorText)")
+        #expect(peer.outputText == scripts.map { "ok    \($0) (1 run)\n" }.joined() + "3 passed, 0 failed\n")
         // The scripts ran one after the other, and the server saw what the in-process runs see.
         let delivered = server.delivered.map(Delivery.init)
         #expect(delivered.allSatisfy { $0.peer.family == AF_INET })
@@ -24,13 +25,14 @@ import Testing
 
     @Test func aWrongTranscriptExitsWithOneAndPrintsTheDiff() throws {
         let server = try TCPSMTPServer()
-        let script = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-\(UUID().uuidString).txt").path
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
         let wrong = "S: 220 mx.test ESMTP SwiftAsyncore\nC: HELO example\nS: 250 localhost\n"
-        try wrong.write(toFile: script, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: script) }
-        let outcome = try ScriptedPeerProcess.run(["--port", "\(server.port)", path("smtpd/tcp-session.txt"), script])
-        #expect(outcome.status == 1, "\(outcome.output)\(outcome.errors)")
-        #expect(outcome.output.hasSuffix("""
+        let script = try directory.write(Array(wrong.utf8), to: "wrong.txt")
+        let peer = try ChildProcess(product: "scripted-peer", arguments: ["--port", "\(server.port)", path("smtpd/tcp-session.txt"), script])
+        let status = try peer.waitForExit(within: .seconds(60))
+        #expect(status == .exited(1), "\(peer.outputText)\(peer.errorText)")
+        #expect(peer.outputText.hasSuffix("""
             FAIL  \(script)
                   dialogue "\(script)" failed at \(script):3 (chunking: whole)
                   transcript so far:

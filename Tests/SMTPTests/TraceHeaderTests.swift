@@ -1,7 +1,7 @@
-import Foundation
 import ProtocolTesting
 import SMTP
 import Synchronization
+import TestSupport
 import Testing
 
 /// What `--maildir` stores: each message once, with `Return-Path`, one

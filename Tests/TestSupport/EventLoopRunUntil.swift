@@ -10,10 +10,9 @@ extension EventLoop {
         limit: Duration = .seconds(20),
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> Bool {
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: limit)
+        let deadline = Deadline(limit)
         while !condition() {
-            if clock.now >= deadline {
+            if deadline.hasPassed {
                 Issue.record("condition not reached within \(limit)", sourceLocation: sourceLocation)
                 return false
             }

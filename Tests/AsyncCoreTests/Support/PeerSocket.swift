@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 
 /// Why a ``PeerSocket`` operation gave up.
 enum PeerError: Error, CustomStringConvertible {
@@ -84,14 +85,7 @@ struct PeerSocket {
     }
 
     private func wait(for events: Int16, within limit: Duration, _ what: String) throws {
-        var descriptor = pollfd(fd: socket.descriptor, events: events, revents: 0)
-        let milliseconds = Int32(limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000)
-        while true {
-            let ready = poll(&descriptor, 1, milliseconds)
-            if ready > 0 { return }
-            if ready == 0 { throw PeerError.timedOut(what) }
-            if errno != EINTR { throw SystemError(.poll, errno: errno) }
-        }
+        guard try Deadline(limit).awaitEvents(events, on: socket.descriptor) else { throw PeerError.timedOut(what) }
     }
 }
 

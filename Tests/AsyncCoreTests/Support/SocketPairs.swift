@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 
 /// A connected loopback TCP pair, for what Unix-domain pairs cannot do
 /// (urgent data, resets). Both ends are non-blocking and close-on-exec.
@@ -9,8 +10,7 @@ func tcpPair(family: Int32 = AF_INET) throws -> (Socket, Socket) {
     try listener.bind(to: family == AF_INET6 ? .ipv6(host: "::1", port: 0) : .ipv4(host: "127.0.0.1", port: 0))
     try listener.listen(backlog: 1)
     let client = try PeerSocket.connect(to: try listener.localAddress())
-    var descriptor = pollfd(fd: listener.descriptor, events: Int16(POLLIN), revents: 0)
-    _ = poll(&descriptor, 1, 10_000)
+    _ = try Deadline(.seconds(10)).awaitEvents(Int16(POLLIN), on: listener.descriptor)
     guard let (server, _) = try listener.accept() else {
         client.close()
         throw PeerError.timedOut("accept a loopback connection")
@@ -45,4 +45,13 @@ func sendUrgent(_ socket: Socket, _ byte: UInt8) throws {
     if Glibc.send(socket.descriptor, &byte, 1, Int32(MSG_OOB) | Int32(MSG_NOSIGNAL)) != 1 {
         throw SystemError(.send, errno: errno)
     }
+}
+
+/// A close-on-exec pipe: (read end, write end). Glibc does not export `pipe2`
+/// to Swift, hence the separate `fcntl`.
+func makePipe() throws -> (Int32, Int32) {
+    var descriptors: [Int32] = [-1, -1]
+    guard pipe(&descriptors) == 0 else { throw SystemError(.pipe, errno: errno) }
+    for descriptor in descriptors { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+    return (descriptors[0], descriptors[1])
 }

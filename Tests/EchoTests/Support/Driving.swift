@@ -1,4 +1,5 @@
 import AsyncCore
+import TestSupport
 import Testing
 
 /// Alternates `step` with passes of `loop` until `step` returns true. Records
@@ -12,10 +13,9 @@ func drive(
     sourceLocation: SourceLocation = #_sourceLocation,
     until step: () throws -> Bool
 ) throws -> Bool {
-    let clock = ContinuousClock()
-    let deadline = clock.now.advanced(by: limit)
+    let deadline = Deadline(limit)
     while try !step() {
-        if clock.now >= deadline {
+        if deadline.hasPassed {
             Issue.record("not done within \(limit)", sourceLocation: sourceLocation)
             return false
         }

@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 
 /// One end of a loopback TCP connection, or a listener, used from a test
 /// thread: every wait has a deadline, so a silent program fails the test
@@ -60,7 +61,7 @@ final class LocalPeer {
     /// Receives until `complete` holds for what came, the peer finishes
     /// sending, or `limit` passes; returns what came.
     func receive(limit: Duration = .seconds(20), until complete: ([UInt8]) -> Bool) throws -> [UInt8] {
-        let deadline = ContinuousClock.now.advanced(by: limit)
+        let deadline = Deadline(limit)
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while !complete(received) {
@@ -68,7 +69,7 @@ final class LocalPeer {
             if count == 0 { break }
             if let count {
                 received += chunk[0..<count]
-            } else if try !wait(for: Int16(POLLIN), limit: deadline - ContinuousClock.now) {
+            } else if try !deadline.awaitEvents(Int16(POLLIN), on: socket.descriptor) {
                 break
             }
         }
@@ -76,9 +77,6 @@ final class LocalPeer {
     }
 
     private func wait(for events: Int16, limit: Duration) throws -> Bool {
-        guard limit > .zero else { return false }
-        var state = pollfd(fd: socket.descriptor, events: events, revents: 0)
-        let milliseconds = Int32(clamping: limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000 + 1)
-        return poll(&state, 1, milliseconds) > 0
+        try Deadline(limit).awaitEvents(events, on: socket.descriptor)
     }
 }

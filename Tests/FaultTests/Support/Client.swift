@@ -1,5 +1,6 @@
 import AsyncCore
 import Glibc
+import TestSupport
 
 /// A TCP client of a probe on 127.0.0.1, driven step by step from the test
 /// thread; every wait has a deadline.
@@ -23,7 +24,7 @@ final class Client {
     /// Connects and waits for the handshake.
     static func connected(to port: UInt16, receiveBuffer: Int32? = nil, within limit: Duration = .seconds(10)) throws -> Client {
         let client = try Client(port: port, receiveBuffer: receiveBuffer)
-        guard try awaitEvents(Int16(POLLOUT), on: client.socket, until: Deadline(limit)) else {
+        guard try Deadline(limit).awaitEvents(Int16(POLLOUT), on: client.socket.descriptor) else {
             throw FaultError("timed out connecting to port \(port)")
         }
         let error = try client.socket.pendingError()
@@ -41,7 +42,7 @@ final class Client {
         var offset = 0
         while offset < bytes.count {
             offset += try bytes.withUnsafeBytes { try sendSome(UnsafeRawBufferPointer(rebasing: $0[offset...])) }
-            if offset < bytes.count, try !awaitEvents(Int16(POLLOUT), on: socket, until: deadline) {
+            if offset < bytes.count, try !deadline.awaitEvents(Int16(POLLOUT), on: socket.descriptor) {
                 throw FaultError("timed out sending (\(offset) of \(bytes.count) bytes sent)")
             }
         }
@@ -65,7 +66,7 @@ final class Client {
             case 0: throw FaultError("end of input after \(received.count) of \(count) bytes")
             case let got?: received += chunk[0..<got]
             case nil:
-                if try !awaitEvents(Int16(POLLIN), on: socket, until: deadline) {
+                if try !deadline.awaitEvents(Int16(POLLIN), on: socket.descriptor) {
                     throw FaultError("timed out receiving (\(received.count) of \(count) bytes)")
                 }
             }
@@ -93,7 +94,7 @@ final class Client {
             case 0: return received
             case let got?: received += chunk[0..<got]
             case nil:
-                if try !awaitEvents(Int16(POLLIN), on: socket, until: deadline) {
+                if try !deadline.awaitEvents(Int16(POLLIN), on: socket.descriptor) {
                     throw FaultError("timed out waiting for end of input (\(received.count) bytes received)")
                 }
             }

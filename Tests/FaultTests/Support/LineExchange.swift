@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 
 /// Sends `sender`'s lines and reads the echo into `checker` at the same
 /// time, until `totalLines` have come back or `deadline` passes.
@@ -17,7 +18,7 @@ func exchange(_ client: Client, sending sender: inout LineSender, expecting tota
         }
         if sent == 0, received == 0 {
             let events = Int16(POLLIN) | (sender.isDone ? 0 : Int16(POLLOUT))
-            if try !awaitEvents(events, on: client.socket, until: deadline) {
+            if try !deadline.awaitEvents(events, on: client.socket.descriptor) {
                 throw FaultError("timed out after \(checker.verifiedLines) of \(totalLines) lines came back")
             }
         }
@@ -45,7 +46,7 @@ func receiveToEnd(_ client: Client, into checker: inout NumberedLinesChecker, un
         guard let count = try buffer.withUnsafeMutableBytes({ try client.receiveAvailable(into: $0) }) else { return }
         if count > 0 {
             buffer.withUnsafeBytes { checker.consume(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-        } else if try !awaitEvents(Int16(POLLIN), on: client.socket, until: deadline) {
+        } else if try !deadline.awaitEvents(Int16(POLLIN), on: client.socket.descriptor) {
             throw FaultError("timed out waiting for end of input after \(checker.receivedBytes) bytes")
         }
     }

@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 
 /// A lock-step SMTP client over a ``Client``: sends a command, reads the
 /// complete reply (every line of a multi-line one), with deadlines.
@@ -34,7 +35,7 @@ final class SMTPClient {
             }
             if count > 0 {
                 buffered += chunk[0..<count]
-            } else if try !awaitEvents(Int16(POLLIN), on: client.socket, until: deadline) {
+            } else if try !deadline.awaitEvents(Int16(POLLIN), on: client.socket.descriptor) {
                 throw FaultError("timed out waiting for a reply")
             }
         }
