@@ -29,51 +29,56 @@ public final class SMTPAnswer: Sendable {
         case answered
     }
 
-    private let state = Mutex(State.open)
-    private let sequence: UInt64
+    private let state: Mutex<(State, sequence: UInt64)>
     private let delivery: LoopCallback<SMTPAnswerEvent>
 
     init(sequence: UInt64, delivery: LoopCallback<SMTPAnswerEvent>) {
-        self.sequence = sequence
+        state = Mutex((.open, sequence))
         self.delivery = delivery
     }
 
     deinit {
-        let unanswered = state.withLock { state -> Bool in
-            switch state {
-            case .open, .late: return true
-            case .early, .answered: return false
+        let unanswered = state.withLock { state -> UInt64? in
+            switch state.0 {
+            case .open, .late: return state.sequence
+            case .early, .answered: return nil
             }
         }
-        if unanswered { delivery(SMTPAnswerEvent(sequence: sequence, decision: .reply(.noAnswer))) }
+        if let sequence = unanswered { delivery(SMTPAnswerEvent(sequence: sequence, decision: .reply(.noAnswer))) }
+    }
+
+    /// Readies an answer that was given early, and that nobody else holds,
+    /// for the next hook: one allocation less per hook.
+    func reuse(sequence: UInt64) {
+        state.withLock { $0 = (.open, sequence) }
     }
 
     /// Answers the hook. Later calls are ignored.
     public func callAsFunction(_ decision: SMTPDecision) {
-        let late = state.withLock { state -> Bool in
-            switch state {
+        let late = state.withLock { state -> UInt64? in
+            switch state.0 {
             case .open:
-                state = .early(decision)
-                return false
+                state.0 = .early(decision)
+                return nil
             case .late:
-                state = .answered
-                return true
+                state.0 = .answered
+                return state.sequence
             case .early, .answered:
-                return false
+                return nil
             }
         }
-        if late { delivery(SMTPAnswerEvent(sequence: sequence, decision: decision)) }
+        if let sequence = late { delivery(SMTPAnswerEvent(sequence: sequence, decision: decision)) }
     }
 
     /// Called once the hook has returned: the decision it gave meanwhile, or
     /// nil when it is still to come (through the loop).
     func takeEarlyDecision() -> SMTPDecision? {
         state.withLock { state in
-            guard case .early(let decision) = state else {
-                state = .late
+            guard case .early(let decision) = state.0 else {
+                state.0 = .late
                 return nil
             }
-            state = .answered
+            state.0 = .answered
             return decision
         }
     }

@@ -52,6 +52,9 @@ public final class SMTPChannel: ChatChannel {
     /// handled once the answer comes.
     private var deferredTerminator = false
     private var answerDelivery: LoopCallback<SMTPAnswerEvent>?
+    /// The last answer, given during its hook and held by nobody else: the
+    /// next hook's.
+    private var spareAnswer: SMTPAnswer?
 
     /// Serves `socket` (a connected socket, made non-blocking here), asks the
     /// handler about the connection and sends the greeting.
@@ -152,12 +155,19 @@ public final class SMTPChannel: ChatChannel {
     /// call at once, else stops reading until it comes.
     private func consult(_ stage: Stage, _ call: (SMTPAnswer) -> Void) {
         answerSequence += 1
-        let delivery = answerDelivery ?? LoopCallback(loop: loop) { [weak self] event in self?.lateAnswer(event) }
-        answerDelivery = delivery
-        let answer = SMTPAnswer(sequence: answerSequence, delivery: delivery)
+        let answer: SMTPAnswer
+        if var spare = spareAnswer.take(), isKnownUniquelyReferenced(&spare) {
+            spare.reuse(sequence: answerSequence)
+            answer = spare
+        } else {
+            let delivery = answerDelivery ?? LoopCallback(loop: loop) { [weak self] event in self?.lateAnswer(event) }
+            answerDelivery = delivery
+            answer = SMTPAnswer(sequence: answerSequence, delivery: delivery)
+        }
         waiting = stage
         call(answer)
         if let decision = answer.takeEarlyDecision() {
+            spareAnswer = answer
             resolve(decision)
         } else if waiting != nil {
             pauseReading()

@@ -6,12 +6,11 @@ struct SMTPCommandCounts: Sendable {
     private var total: [Int] = []
 
     mutating func record(_ verb: String, accepted wasAccepted: Bool) {
-        let name = verb.lowercased()
         let index: Int
-        if let found = verbs.firstIndex(of: name) {
+        if let found = verbs.firstIndex(of: verb) {
             index = found
         } else {
-            verbs.append(name)
+            verbs.append(verb)
             accepted.append(0)
             total.append(0)
             index = verbs.count - 1
@@ -24,7 +23,7 @@ struct SMTPCommandCounts: Sendable {
     var summary: String {
         var parts: [String] = []
         for index in verbs.indices {
-            parts.append("\(verbs[index])=\(SMTPCommandCounts.ratio(accepted[index], total[index]))")
+            parts.append("\(verbs[index].lowercased())=\(SMTPCommandCounts.ratio(accepted[index], total[index]))")
         }
         parts.append("commands=\(SMTPCommandCounts.ratio(accepted.reduce(0, +), total.reduce(0, +)))")
         return parts.joined(separator: " ")
