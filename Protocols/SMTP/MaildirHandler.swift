@@ -86,8 +86,7 @@ public final class MaildirHandler: SMTPHandler {
         let delivery = deliveries.removeValue(forKey: message.queueID) ?? start(message.transaction)
         delivery.addWithLFLineEnds(message.data[...])
         delivery.finishLine()
-        writer.append(delivery.takePending(), to: delivery.file, on: delivery.queue, answer: nil)
-        writer.finish(delivery.file, on: delivery.queue, answer: answer)
+        writer.finish(delivery.file, with: delivery.takePending(), on: delivery.queue, answer: answer)
     }
 
     public func abandon(_ transaction: SMTPTransaction) {

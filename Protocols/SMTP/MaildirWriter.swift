@@ -52,9 +52,11 @@ final class MaildirWriter: Sendable {
         }
     }
 
-    /// Flushes `file` on `queue` and commits it; `answer` is the message's reply.
-    func finish(_ file: MaildirFile, on queue: DispatchQueue, answer: SMTPAnswer) {
+    /// Appends the last `bytes` to `file` on `queue`, flushes it and commits
+    /// it, in one job; `answer` is the message's reply.
+    func finish(_ file: MaildirFile, with bytes: [UInt8], on queue: DispatchQueue, answer: SMTPAnswer) {
         queue.async {
+            if !bytes.isEmpty { bytes.withUnsafeBytes { file.append($0) } }
             guard file.finish() == nil else {
                 answer(.reply(.localError))
                 return
