@@ -22,13 +22,15 @@ let package = Package(
         .target(name: "AsyncCore", dependencies: ["CSystem"]),
         .target(name: "AsyncChat", dependencies: ["AsyncCore", "CSystem"]),
         .target(name: "ProtocolTesting", dependencies: ["AsyncCore"]),
-        .executableTarget(name: "scripted-peer", dependencies: ["ProtocolTesting"]),
+        .executableTarget(name: "scripted-peer", dependencies: ["ProtocolTesting", "ExampleSupport"]),
 
         .target(name: "Echo", dependencies: ["AsyncCore", "AsyncChat"], path: "Protocols/Echo"),
         .target(name: "Chat", dependencies: ["AsyncChat", "AsyncCore"], path: "Protocols/Chat"),
         .target(name: "SMTP", dependencies: ["AsyncChat", "AsyncCore"], path: "Protocols/SMTP"),
 
-        .target(name: "ExampleSupport", path: "Examples/ExampleSupport"),
+        // The programs' shared command-line frame (scripted-peer's too): flags,
+        // exit statuses, logs, listening and stopping.
+        .target(name: "ExampleSupport", dependencies: ["AsyncCore", "ProtocolTesting"], path: "Examples/ExampleSupport"),
         .executableTarget(name: "echo-server", dependencies: ["AsyncCore", "Echo", "ExampleSupport"], path: "Examples/echo-server"),
         .executableTarget(name: "echo-client", dependencies: ["AsyncCore", "AsyncChat", "ExampleSupport"], path: "Examples/echo-client"),
         .executableTarget(name: "http-client", dependencies: ["AsyncCore", "ExampleSupport"], path: "Examples/http-client"),
@@ -65,6 +67,9 @@ let package = Package(
             exclude: ["Transcripts"]
         ),
         .testTarget(name: "FaultTests", dependencies: ["AsyncCore", "TestSupport", "fault-probe"]),
-        .testTarget(name: "ExampleTests", dependencies: ["AsyncCore", "TestSupport", "echo-server", "echo-client", "http-client", "smtp-server"]),
+        .testTarget(
+            name: "ExampleTests",
+            dependencies: ["AsyncCore", "TestSupport", "echo-server", "echo-client", "http-client", "chat-server", "smtp-server", "scripted-peer"]
+        ),
     ]
 )

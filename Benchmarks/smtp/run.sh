@@ -71,7 +71,7 @@ for scenario in "${scenarios[@]}"; do
 done
 stop "$smtpd_pid"
 
-start discard "$binary" --port 0 --discard --hostname bench.test
+start discard "$binary" --port 0 --quiet --discard --hostname bench.test
 discard_pid=$pid
 for scenario in "${scenarios[@]}"; do
     set -- $scenario
@@ -79,7 +79,7 @@ for scenario in "${scenarios[@]}"; do
 done
 stop "$discard_pid"
 
-start maildir "$binary" --port 0 --maildir "$work/Maildir" --hostname bench.test
+start maildir "$binary" --port 0 --quiet --maildir "$work/Maildir" --hostname bench.test
 maildir_pid=$pid
 set -- c 1 200 1048576
 result[maildir,c]="$(measure c 1 200 1048576)"

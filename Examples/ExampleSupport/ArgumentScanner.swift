@@ -1,3 +1,6 @@
+import AsyncCore
+import ProtocolTesting
+
 /// Walks a command line: flags (`--port 7007` or `--port=7007`) and
 /// positional arguments, in order. Everything after `--` is positional.
 ///
@@ -68,5 +71,57 @@ public struct ArgumentScanner {
             throw UsageError("\(flag) needs a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
         }
         return number
+    }
+
+    /// The value of the flag just returned by ``next()`` as a host to
+    /// resolve: a name, an IPv4 address, or an IPv6 address with or without
+    /// brackets (`::1` or `[::1]`, as in a URL); the brackets are dropped.
+    /// - Throws: ``UsageError`` for an empty value, or brackets around
+    ///   anything but an IPv6 address.
+    public mutating func host(for flag: String) throws(UsageError) -> String {
+        let text = try value(for: flag)
+        guard text.hasPrefix("[") || text.hasSuffix("]") else {
+            guard !text.isEmpty else { throw UsageError("\(flag) needs a host name or address") }
+            return text
+        }
+        let inner = String(text.dropFirst().dropLast())
+        guard text.count > 2, text.hasPrefix("["), text.hasSuffix("]"),
+              case .ipv6? = try? SocketAddress(ip: inner, port: 0) else {
+            throw UsageError("\(flag) takes brackets only around an IPv6 address, as in [::1]; not '\(text)'")
+        }
+        return inner
+    }
+
+    /// The value of the flag just returned by ``next()`` as a positive
+    /// duration: a number and a unit, `250ms`, `1.5s`, `300s`, `5m` or `1h`,
+    /// as every program and transcript writes durations.
+    /// - Throws: ``UsageError`` for any other text, `0s` included.
+    public mutating func duration(for flag: String) throws(UsageError) -> Duration {
+        let text = try value(for: flag)
+        guard let duration = DurationText.parse(text), duration > .zero else {
+            throw UsageError("\(flag) needs a positive duration such as \(ArgumentScanner.durationExamples), not '\(text)'\(Self.unitHint(text))")
+        }
+        return duration
+    }
+
+    /// The value of the flag just returned by ``next()`` as a timeout: a
+    /// positive duration as for ``duration(for:)``, or `none` for no
+    /// timeout at all (nil). Zero is no way to say "never": it is refused.
+    /// - Throws: ``UsageError`` for any other text.
+    public mutating func timeout(for flag: String) throws(UsageError) -> Duration? {
+        let text = try value(for: flag)
+        if text == "none" { return nil }
+        guard let duration = DurationText.parse(text), duration > .zero else {
+            throw UsageError("\(flag) needs a positive duration such as \(ArgumentScanner.durationExamples), or none; not '\(text)'\(Self.unitHint(text))")
+        }
+        return duration
+    }
+
+    private static let durationExamples = "250ms, 1.5s, 300s or 5m"
+
+    /// A bare number was a duration in seconds in older versions of the programs.
+    private static func unitHint(_ text: String) -> String {
+        guard let number = Double(text), number > 0, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) else { return "" }
+        return " (a number needs its unit: \(text)s)"
     }
 }

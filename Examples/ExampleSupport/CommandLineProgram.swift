@@ -1,7 +1,7 @@
 import Glibc
 
-/// The frame of every example program: `--help`, the exit status of each
-/// kind of failure, and a process that a closed pipe cannot kill.
+/// The frame of every program here: `--help`, one rule for exit statuses,
+/// and a process that a closed pipe cannot kill.
 ///
 /// ```swift
 /// CommandLineProgram.run(name: "echo-server", usage: usage) { arguments in
@@ -9,11 +9,18 @@ import Glibc
 ///     try serve(settings)
 /// }
 /// ```
-/// `-h` or `--help` before any `--` prints `usage` and exits 0. A
-/// ``UsageError`` prints `NAME: message` and a hint, exit status 2; any other
-/// error prints `NAME: error`, exit status 1; a normal return is status 0.
-/// `SIGPIPE` is ignored, so a write to a closed pipe fails with `EPIPE`
-/// rather than ending the process.
+/// The exit status says how the job went, the same way for every program:
+///
+/// | status | when |
+/// |---|---|
+/// | 0 | `body` returned: the job was done (a server stopped by SIGINT or SIGTERM too) |
+/// | 1 | `body` threw: the job failed; `NAME: error` on standard error |
+/// | 2 | `body` threw a ``UsageError``: nothing was done; `NAME: message` and a hint to `--help` |
+/// | 128 + N | `body` threw ``Interruption``: an interactive program stopped by signal N (130 for SIGINT), as a shell reports it |
+///
+/// `-h` or `--help` before any `--` prints `usage` and exits 0. `SIGPIPE`
+/// is ignored, so a write to a closed pipe fails with `EPIPE` rather than
+/// ending the process.
 public enum CommandLineProgram {
     public static func run(name: String, usage: String, _ body: ([String]) throws -> Void) -> Never {
         signal(SIGPIPE, SIG_IGN)
@@ -28,7 +35,11 @@ public enum CommandLineProgram {
             Console.printError("\(name): \(error)")
             Console.printError("Try '\(name) --help' for more information.")
             exit(2)
+        } catch let interruption as Interruption {
+            fflush(nil)
+            exit(128 + interruption.signal)
         } catch {
+            fflush(nil)
             Console.printError("\(name): \(error)")
             exit(1)
         }

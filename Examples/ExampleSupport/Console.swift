@@ -1,3 +1,4 @@
+import AsyncCore
 import Glibc
 
 /// Standard output and standard error for the examples.
@@ -18,27 +19,14 @@ public enum Console {
 
     /// Writes `text` and a newline to standard error, unbuffered.
     public static func printError(_ text: String) {
-        _ = try? write(Array((text + "\n").utf8), to: 2)
+        try? FileDescriptor.standardError.writeAll(Array((text + "\n").utf8))
     }
 
     /// Writes all of `bytes` to standard output, after anything `print` buffered.
-    /// - Throws: ``OutputError`` when the write fails (a closed pipe is `EPIPE`).
-    public static func writeOutput(_ bytes: [UInt8]) throws(OutputError) {
+    /// - Throws: ``SystemError`` with call `.write` when the write fails (a
+    ///   closed pipe is `EPIPE`).
+    public static func writeOutput(_ bytes: [UInt8]) throws(SystemError) {
         fflush(nil)
-        try write(bytes, to: 1)
-    }
-
-    private static func write(_ bytes: [UInt8], to descriptor: Int32) throws(OutputError) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { raw in
-                Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-            }
-            if written >= 0 {
-                offset += written
-            } else if errno != EINTR {
-                throw OutputError(errno: errno)
-            }
-        }
+        try FileDescriptor.standardOutput.writeAll(bytes)
     }
 }

@@ -5,27 +5,37 @@ import ExampleSupport
 struct ChatServerSettings {
     static let usage = """
         usage: chat-server [--host HOST] [--port PORT] [--max-line BYTES]
-                           [--max-queued BYTES] [--idle-timeout SECONDS]
+                           [--max-queued BYTES] [--idle-timeout DURATION] [--quiet]
 
         A line-based chat room: clients pick a nick with /nick NAME, then each
         line they send goes to everyone. Commands: /nick, /me, /who, /quit.
-        Runs until SIGINT or SIGTERM.
+        Runs until SIGINT or SIGTERM, then tells everyone "\(ChatText.shuttingDown)".
 
-          --host HOST             address or name to listen on (default 127.0.0.1)
-          --port PORT             port to listen on, 0 for any free port (default 7008)
-          --max-line BYTES        longest line a client may send (default 512)
-          --max-queued BYTES      unsent output a client may hold before it is
-                                  disconnected as too slow (default 65536)
-          --idle-timeout SECONDS  disconnect clients silent this long (default: never)
-          -h, --help              show this help
+          --host HOST               where to listen: a name, an IPv4 address, or an
+                                    IPv6 address such as ::1 or [::1] (default 127.0.0.1)
+          --port PORT               port to listen on, 0 for any free port (default 7008)
+          --max-line BYTES          longest line a client may send (default 512)
+          --max-queued BYTES        unsent output a client may hold before it is
+                                    disconnected as too slow (default 65536)
+          --idle-timeout DURATION   disconnect clients silent this long: 90s, 5m, 1.5s,
+                                    or none (the default) to never do so
+          -q, --quiet               log nothing
+          -h, --help                show this help
 
         The first line on standard output is "listening on HOST:PORT", with the
-        port actually bound.
+        port actually bound. Standard error gets a line for each connection and
+        disconnection, each nick taken, each message delivered (to how many; never
+        its text), each line rejected and each member leaving or dropped as too
+        slow, starting with the client's address:
+        "chat-server: 127.0.0.1:50312: alice joined".
+
+        Exit status: 0 after SIGINT or SIGTERM; 1 when the server cannot run
+        (the address is taken, say); 2 for a bad command line.
         """
 
-    var host = "127.0.0.1"
-    var port: UInt16 = 7008
+    var address = ListenAddress(host: "127.0.0.1", port: 7008)
     var options = ChatOptions()
+    var quiet = false
 
     /// - Throws: `UsageError` for an unknown flag, a missing value or a value out of range.
     init(_ arguments: [String]) throws(UsageError) {
@@ -33,16 +43,17 @@ struct ChatServerSettings {
         while let argument = scanner.next() {
             switch argument {
             case .flag("--host"):
-                host = try scanner.value(for: "--host")
+                address.host = try scanner.host(for: "--host")
             case .flag("--port"):
-                port = try scanner.integer(for: "--port", in: 0...UInt16.max)
+                address.port = try scanner.integer(for: "--port", in: 0...UInt16.max)
             case .flag("--max-line"):
                 options.maxLineLength = try scanner.integer(for: "--max-line", in: 1...(1 << 20))
             case .flag("--max-queued"):
                 options.maxQueuedOutput = try scanner.integer(for: "--max-queued", in: 1...(1 << 30))
             case .flag("--idle-timeout"):
-                let seconds: Int = try scanner.integer(for: "--idle-timeout", in: 1...(86_400 * 365))
-                options.idleTimeout = .seconds(seconds)
+                options.idleTimeout = try scanner.timeout(for: "--idle-timeout")
+            case .flag("--quiet"), .flag("-q"):
+                quiet = true
             case .flag(let flag):
                 throw UsageError("unknown flag \(flag)")
             case .positional(let text):

@@ -1,34 +1,27 @@
 import AsyncCore
 import Chat
 import ExampleSupport
-import Glibc
 
 CommandLineProgram.run(name: "chat-server", usage: ChatServerSettings.usage) { arguments in
     let settings = try ChatServerSettings(arguments)
-    let log = { (line: String) in Console.printError("chat-server: \(line)") }
+    let log = Log(program: "chat-server", quiet: settings.quiet)
+    let openFileLimit = ServerLifetime.raiseOpenFileLimit()
 
-    // One descriptor per client: the usual soft limit of 1024 would cap the room long before memory does.
-    let openFileLimit: String
-    do {
-        openFileLimit = String(try OpenFileLimit.raiseToHardLimit())
-    } catch {
-        openFileLimit = "unchanged (\(error))"
-    }
-
-    guard let address = try SocketAddress.resolve(host: settings.host, port: settings.port).first else {
-        throw AddressError.noAddresses(host: settings.host)
-    }
     let loop = try EventLoop()
-    loop.logger = log
-    let server = try ChatServer(address: address, options: settings.options, loop: loop)
-    // Before the port is announced, so a stop sent as soon as it is seen is not lost.
-    try loop.onSignals([SIGINT, SIGTERM]) { [unowned loop, unowned server] signal in
-        log("\(signal == SIGINT ? "SIGINT" : "SIGTERM"): stopping, closing \(server.room.connectionCount) client connection(s)")
-        loop.handle.stop()
+    loop.logger = log.write
+    let server = try settings.address.open { address in
+        try ChatServer(address: address, options: settings.options, loop: loop)
+    }
+    server.room.onEvent = { log("\($0)") }
+    // Members get a moment to read the notice; then the process ends.
+    let lifetime = try ServerLifetime(loop: loop, grace: .seconds(2)) { [unowned server] signal in
+        let connections = server.room.connectionCount
+        log("\(signal): stopping, telling \(connections) connection\(connections == 1 ? "" : "s")")
+        server.shutDown()
     }
     Console.printLine("listening on \(try server.localAddress)")
+    let idle = settings.options.idleTimeout.map(DurationFormat.text) ?? "none"
     log("open-file limit \(openFileLimit), lines up to \(settings.options.maxLineLength) bytes, "
-        + "\(settings.options.maxQueuedOutput) bytes of backlog per client")
-    try loop.run()
-    loop.closeAll()
+        + "\(settings.options.maxQueuedOutput) bytes of backlog per client, idle timeout \(idle)")
+    try lifetime.run()
 }

@@ -7,14 +7,16 @@ final class EchoClientChannel: ChatChannel {
     private(set) var failure: (any Error)?
     /// Runs once the connection is over, however it ended.
     var onEnd: (() -> Void)?
+    private let programLog: Log
 
-    override init(loop: EventLoop) {
+    init(log: Log, loop: EventLoop) {
+        self.programLog = log
         super.init(loop: loop)
         terminator = .crlfOrLF
     }
 
     override func handleConnect() throws {
-        Console.printError("echo-client: connected to \(try peerAddress)")
+        programLog("connected to \(try peerAddress)")
     }
 
     override func foundTerminator() throws {
@@ -31,6 +33,7 @@ final class EchoClientChannel: ChatChannel {
     }
 
     override func close() {
+        if isOpen, connected, failure == nil { programLog("connection closed") }
         super.close()
         let onEnd = self.onEnd
         self.onEnd = nil

@@ -5,10 +5,12 @@ import AsyncCore
 /// the server is told that nothing more will come.
 final class StandardInputReader: FileDispatcher {
     private let server: ChatChannel
+    /// True once standard input ended: what the server still sends are the last replies.
+    private(set) var reachedEndOfInput = false
 
     init(server: ChatChannel, loop: EventLoop) throws(SystemError) {
         self.server = server
-        try super.init(fileDescriptor: 0, loop: loop)
+        try super.init(fileDescriptor: .standardInput, loop: loop)
     }
 
     override func writable() -> Bool { false }
@@ -22,11 +24,11 @@ final class StandardInputReader: FileDispatcher {
     }
 
     override func handleEndOfInput() throws {
-        server.shutdownOutputWhenDone()
-        close()
+        handleClose()
     }
 
     override func handleClose() {
+        reachedEndOfInput = true
         server.shutdownOutputWhenDone()
         close()
     }

@@ -4,27 +4,36 @@ import ExampleSupport
 /// What the echo-server command line asked for.
 struct EchoServerSettings {
     static let usage = """
-        usage: echo-server [--host HOST] [--port PORT] [--mode MODE] [--max-pending BYTES] [--max-line BYTES]
+        usage: echo-server [--host HOST] [--port PORT] [--mode MODE] [--max-pending BYTES]
+                           [--max-line BYTES] [--quiet]
 
         Echoes back what each client sends, until SIGINT or SIGTERM.
 
-          --host HOST          address or name to listen on (default 127.0.0.1)
+          --host HOST          name or address to listen on: a name, an IPv4
+                               address, ::1 or [::1] (default 127.0.0.1)
           --port PORT          port to listen on, 0 for any free port (default 7007)
           --mode MODE          \(EchoMode.allCases.map(\.rawValue).joined(separator: ", ")) (default line)
           --max-pending BYTES  unsent echo a client may hold before the server stops
                                reading from it (default \(EchoOptions.defaultMaxPendingOutput))
           --max-line BYTES     longest line the line mode echoes; longer lines get
                                an error line instead (default \(EchoOptions.defaultMaxLineLength))
+          -q, --quiet          log nothing
           -h, --help           show this help
 
         The first line on standard output is "listening on HOST:PORT", with the
-        port actually bound.
+        port actually bound. Standard error gets a line for each client
+        connected or disconnected, each line rejected as too long, and each
+        client paused for not reading its echo (and resumed), starting with
+        the client's address: "echo-server: 127.0.0.1:50312: connected".
+
+        Exit status: 0 after SIGINT or SIGTERM; 1 when the server cannot run
+        (the address is taken, say); 2 for a bad command line.
         """
 
-    var host = "127.0.0.1"
-    var port: UInt16 = 7007
+    var address = ListenAddress(host: "127.0.0.1", port: 7007)
     var mode = EchoMode.line
     var options = EchoOptions()
+    var quiet = false
 
     init(_ arguments: [String]) throws(UsageError) {
         var scanner = ArgumentScanner(arguments)
@@ -33,9 +42,9 @@ struct EchoServerSettings {
         while let argument = scanner.next() {
             switch argument {
             case .flag("--host"):
-                host = try scanner.value(for: "--host")
+                address.host = try scanner.host(for: "--host")
             case .flag("--port"):
-                port = try scanner.integer(for: "--port", in: 0...UInt16.max)
+                address.port = try scanner.integer(for: "--port", in: 0...UInt16.max)
             case .flag("--mode"):
                 let name = try scanner.value(for: "--mode")
                 guard let chosen = EchoMode(rawValue: name) else {
@@ -47,6 +56,8 @@ struct EchoServerSettings {
                 maxPendingOutput = try scanner.integer(for: "--max-pending", in: 1...Int.max)
             case .flag("--max-line"):
                 maxLineLength = try scanner.integer(for: "--max-line", in: 1...Int.max)
+            case .flag("--quiet"), .flag("-q"):
+                quiet = true
             case .flag(let flag):
                 throw UsageError("unknown flag \(flag)")
             case .positional(let text):

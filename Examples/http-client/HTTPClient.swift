@@ -9,18 +9,23 @@ final class HTTPClient: Dispatcher {
     private(set) var failure: (any Error)?
     /// Response bytes received so far.
     private(set) var receivedCount = 0
+    /// The response's status line, once it has arrived.
+    private(set) var status = HTTPStatusLine()
     private var request: [UInt8]
     private let hookLog: ((String) -> Void)?
     private var deadline: LoopTimer?
 
-    init(url: HTTPURL, address: SocketAddress, timeout: Duration, loop: EventLoop, hookLog: ((String) -> Void)?) throws(SystemError) {
+    /// With a nil `timeout`, the client waits as long as the server keeps the connection.
+    init(url: HTTPURL, address: SocketAddress, timeout: Duration?, loop: EventLoop, hookLog: ((String) -> Void)?) throws(SystemError) {
         request = Array("GET \(url.target) HTTP/1.0\r\nHost: \(url.hostHeader)\r\n\r\n".utf8)
         self.hookLog = hookLog
         super.init(loop: loop)
         hookLog?("connecting to \(address)")
         try connect(to: address)
-        deadline = loop.schedule(after: timeout) { [weak self] in
-            self?.fail(TimeoutError(timeout: timeout))
+        if let timeout {
+            deadline = loop.schedule(after: timeout) { [weak self] in
+                self?.fail(TimeoutError(timeout: timeout))
+            }
         }
     }
 
@@ -49,6 +54,7 @@ final class HTTPClient: Dispatcher {
         let data = try recv(8192)
         hookLog?("handleRead() -> \(data.count) bytes")
         receivedCount += data.count
+        status.take(data)
         try Console.writeOutput(data)
     }
 

@@ -3,22 +3,36 @@ import ExampleSupport
 /// What the http-client command line asked for.
 struct HTTPClientSettings {
     static let usage = """
-        usage: http-client [--verbose] [--timeout SECONDS] URL
+        usage: http-client [--verbose | --quiet] [--timeout DURATION] URL
 
         Fetches URL with an HTTP/1.0 GET and prints the response, headers
         and body, to standard output: the asyncore documentation's client.
 
-          URL                http://HOST[:PORT][/PATH]; HOST may be a name, an IPv4
-                             address or an IPv6 address in brackets
-          --verbose          log each dispatcher hook to standard error, as the
-                             PyMOTW asyncore article's client does
-          --timeout SECONDS  give up after this long (default 30)
-          -h, --help         show this help
+          URL                 http://HOST[:PORT][/PATH]; HOST may be a name, an IPv4
+                              address or an IPv6 address in brackets
+          -v, --verbose       log each dispatcher hook too, as the PyMOTW asyncore
+                              article's client does
+          -q, --quiet         log nothing
+          --timeout DURATION  give up after this long: 30s, 1.5s, 2m, or none to
+                              wait as long as the server keeps the connection
+                              (default \(DurationFormat.text(defaultTimeout)))
+          -h, --help          show this help
+
+        Standard error gets one line for a response that came whole:
+        "http-client: http://example.org/: 200 OK, 1256 bytes from 93.184.215.14:80".
+
+        Exit status: 0 for a response with a status below 400; 1 when the fetch
+        failed (refused, reset, timed out) or the server answered 400 or more,
+        or with no HTTP status line (the response is printed all the same);
+        2 for a bad command line or URL.
         """
+
+    static let defaultTimeout = Duration.seconds(30)
 
     var url: HTTPURL
     var verbose = false
-    var timeout = Duration.seconds(30)
+    var quiet = false
+    var timeout: Duration? = Self.defaultTimeout
 
     init(_ arguments: [String]) throws(UsageError) {
         var scanner = ArgumentScanner(arguments)
@@ -27,8 +41,10 @@ struct HTTPClientSettings {
             switch argument {
             case .flag("--verbose"), .flag("-v"):
                 verbose = true
+            case .flag("--quiet"), .flag("-q"):
+                quiet = true
             case .flag("--timeout"):
-                timeout = .seconds(try scanner.integer(for: "--timeout", in: 1...86_400))
+                timeout = try scanner.timeout(for: "--timeout")
             case .flag(let flag):
                 throw UsageError("unknown flag \(flag)")
             case .positional(let text):
@@ -37,6 +53,7 @@ struct HTTPClientSettings {
             }
         }
         guard let url else { throw UsageError("missing URL") }
+        guard !(verbose && quiet) else { throw UsageError("--verbose and --quiet exclude each other") }
         self.url = url
     }
 }

@@ -1,6 +1,8 @@
+import ExampleSupport
+
 /// The server did not finish its response in time.
 struct TimeoutError: Error, CustomStringConvertible {
     let timeout: Duration
 
-    var description: String { "no complete response within \(timeout.components.seconds) s" }
+    var description: String { "no complete response within \(DurationFormat.text(timeout))" }
 }

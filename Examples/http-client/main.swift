@@ -4,11 +4,13 @@ import ExampleSupport
 CommandLineProgram.run(name: "http-client", usage: HTTPClientSettings.usage) { arguments in
     let settings = try HTTPClientSettings(arguments)
     let url = settings.url
-    let hookLog: ((String) -> Void)? = settings.verbose ? { Console.printError("\(url): \($0)") } : nil
-    let rootLog = { (line: String) in if settings.verbose { Console.printError("root: \(line)") } }
+    let log = Log(program: "http-client", quiet: settings.quiet)
+    let hookLog: ((String) -> Void)? = settings.verbose ? { log("\(url): \($0)") } : nil
+    let rootLog = { (line: String) in if settings.verbose { log("root: \(line)") } }
 
     let addresses = try SocketAddress.resolve(host: url.host, port: url.port)
     let loop = try EventLoop()
+    loop.logger = log.write
     // Try each address the name resolved to, as long as the connection itself fails.
     for (index, address) in addresses.enumerated() {
         let client = try HTTPClient(url: url, address: address, timeout: settings.timeout, loop: loop, hookLog: hookLog)
@@ -16,7 +18,13 @@ CommandLineProgram.run(name: "http-client", usage: HTTPClientSettings.usage) { a
         try loop.run()
         rootLog("LOOP DONE")
         guard let failure = client.failure else {
-            rootLog("\(url) got \(client.receivedCount) bytes")
+            guard let code = client.status.code else {
+                throw FetchError(url: url, address: address, reason: ResponseError.noStatusLine)
+            }
+            guard code < 400 else {
+                throw FetchError(url: url, address: address, reason: ResponseError.status(client.status))
+            }
+            log("\(url): \(client.status.summary), \(client.receivedCount) bytes from \(address)")
             return
         }
         let connectFailed = (failure as? SystemError)?.call == .connect

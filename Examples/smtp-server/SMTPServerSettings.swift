@@ -6,14 +6,14 @@ struct SMTPServerSettings {
     static let usage = """
         usage: smtp-server [--host HOST] [--port PORT | --unix PATH] [--hostname NAME]
                            [--maildir DIR | --discard] [--lmtp] [--size BYTES] [--smtputf8]
-                           [--chunking] [--enhanced-status-codes] [--timeout SECONDS] [--quiet]
+                           [--chunking] [--enhanced-status-codes] [--timeout DURATION] [--quiet]
 
         An SMTP or LMTP mail sink: prints each message as CPython's smtpd
         DebuggingServer does, stores it in a Maildir, or drops it, until SIGINT
-        or SIGTERM. Logs a line per session and per message on standard error,
-        as Postfix's smtpd does.
+        or SIGTERM.
 
-          --host HOST          address or name to listen on (default 127.0.0.1)
+          --host HOST          where to listen: a name, an IPv4 address, or an IPv6
+                               address such as ::1 or [::1] (default 127.0.0.1)
           --port PORT          port to listen on, 0 for any free port (default 8025)
           --unix PATH          listen on a Unix-domain socket at PATH instead (a
                                stale socket there is replaced)
@@ -28,14 +28,24 @@ struct SMTPServerSettings {
           --chunking           offer CHUNKING (BDAT) and BINARYMIME (RFC 3030)
           --enhanced-status-codes
                                offer ENHANCEDSTATUSCODES (RFC 2034): "250 2.1.5 OK"
-          --timeout SECONDS    answer 421 to sessions idle this long and close them;
-                               0 never does (default \(defaultTimeout))
-          --quiet              log nothing
+          --timeout DURATION   answer 421 to sessions idle this long and close them:
+                               90s, 5m, 1.5s, or none to never do so
+                               (default \(DurationFormat.text(defaultTimeout)))
+          -q, --quiet          log nothing
           -h, --help           show this help
 
         The first line on standard output is "listening on HOST:PORT" (or PATH),
-        with the port actually bound. On SIGINT or SIGTERM the server stops accepting,
-        answers 421 to open sessions and exits.
+        with the port actually bound. Standard error gets a line for each
+        session and each message as Postfix's smtpd logs them, never a
+        message's content: "smtp-server: connect from unknown[127.0.0.1]",
+        "smtp-server: 5E1F3A000001: to=<b@example.com>, status=sent (250 OK)",
+        "smtp-server: disconnect from unknown[127.0.0.1] ehlo=1 mail=1 rcpt=1
+        data=1 quit=1 commands=5". On SIGINT or SIGTERM the server stops
+        accepting, answers 421 to open sessions and exits.
+
+        Exit status: 0 after SIGINT or SIGTERM; 1 when the server cannot run
+        (the address is taken, the Maildir cannot be made, say); 2 for a bad
+        command line.
         """
 
     /// Where accepted messages go.
@@ -49,14 +59,13 @@ struct SMTPServerSettings {
     }
 
     static let defaultSize = 33_554_432
-    static let defaultTimeout = 300
+    static let defaultTimeout = Duration.seconds(300)
 
-    var host = "127.0.0.1"
-    var port: UInt16 = 8025
-    /// A Unix-domain socket to listen on instead of host and port.
+    var address = ListenAddress(host: "127.0.0.1", port: 8025)
+    /// A Unix-domain socket to listen on instead of the address.
     var unixPath: String?
-    var quiet = false
     var delivery = Delivery.print
+    var quiet = false
     /// What the sessions advertise and enforce.
     var configuration: SMTPConfiguration
 
@@ -67,38 +76,38 @@ struct SMTPServerSettings {
         var discard = false
         var size = Self.defaultSize
         var smtputf8 = false
-        var timeout = Self.defaultTimeout
+        var timeout: Duration? = Self.defaultTimeout
         var lmtp = false
         var chunking = false
         var enhancedStatusCodes = false
         while let argument = scanner.next() {
             switch argument {
             case .flag("--host"):
-                host = try scanner.value(for: "--host")
+                address.host = try scanner.host(for: "--host")
             case .flag("--port"):
-                port = try scanner.integer(for: "--port", in: 0...UInt16.max)
+                address.port = try scanner.integer(for: "--port", in: 0...UInt16.max)
+            case .flag("--unix"):
+                unixPath = try scanner.value(for: "--unix")
             case .flag("--hostname"):
                 hostname = try scanner.value(for: "--hostname")
             case .flag("--maildir"):
                 maildir = try scanner.value(for: "--maildir")
             case .flag("--discard"):
                 discard = true
+            case .flag("--lmtp"):
+                lmtp = true
             case .flag("--size"):
                 size = try scanner.integer(for: "--size", in: 0...Int.max)
             case .flag("--smtputf8"):
                 smtputf8 = true
-            case .flag("--unix"):
-                unixPath = try scanner.value(for: "--unix")
-            case .flag("--lmtp"):
-                lmtp = true
             case .flag("--chunking"):
                 chunking = true
             case .flag("--enhanced-status-codes"):
                 enhancedStatusCodes = true
-            case .flag("--quiet"):
-                quiet = true
             case .flag("--timeout"):
-                timeout = try scanner.integer(for: "--timeout", in: 0...365 * 86400)
+                timeout = try scanner.timeout(for: "--timeout")
+            case .flag("--quiet"), .flag("-q"):
+                quiet = true
             case .flag(let flag):
                 throw UsageError("unknown flag \(flag)")
             case .positional(let text):
@@ -114,7 +123,7 @@ struct SMTPServerSettings {
         configuration = SMTPConfiguration(hostname: hostname)
         configuration.maxMessageSize = size == 0 ? nil : size
         configuration.enableSMTPUTF8 = smtputf8
-        configuration.commandTimeout = timeout == 0 ? nil : .seconds(timeout)
+        configuration.commandTimeout = timeout
         configuration.dialect = lmtp ? .lmtp : .smtp
         configuration.enableChunking = chunking
         configuration.enhancedStatusCodes = enhancedStatusCodes

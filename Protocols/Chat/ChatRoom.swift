@@ -17,6 +17,9 @@ import AsyncCore
 /// bounded by ``ChatOptions/maxQueuedOutput``, and a member a broadcast
 /// would push past it is disconnected (the others are told), after a
 /// grace period to read its backlog and the notice.
+///
+/// ``onEvent`` hears each connection, join, delivery, rejected line, leave
+/// and close, for a log; ``shutDown()`` tells everyone the server is going.
 public final class ChatRoom {
     /// The room's limits.
     public let options: ChatOptions
@@ -26,6 +29,15 @@ public final class ChatRoom {
     private var sessions: [ChatSession] = []
     /// Members by lowercased nick: nicks are unique regardless of case.
     private var byNick: [String: ChatSession] = [:]
+    private var isShuttingDown = false
+
+    /// Hears what happens in the room, with the client's address: a log's
+    /// source. What members write is never passed on, only its fate.
+    ///
+    /// ```swift
+    /// room.onEvent = { event in print(event) }   // 127.0.0.1:50312: alice joined
+    /// ```
+    public var onEvent: ((ChatEvent) -> Void)?
 
     public init(loop: EventLoop, options: ChatOptions = ChatOptions()) {
         self.loop = loop
@@ -38,15 +50,37 @@ public final class ChatRoom {
     /// The connections in the room, with or without a nick.
     public var connectionCount: Int { sessions.count }
 
-    /// Takes a client's connection: greets it and asks for a nick.
+    /// Takes a client's connection: greets it and asks for a nick. `peer`
+    /// is the client's address as accepted, which events report.
     /// - Throws: `SystemError` if the socket cannot be adopted.
     @discardableResult
-    public func admit(_ socket: Socket) throws(SystemError) -> ChatSession {
-        let session = try ChatSession(socket: socket, room: self, loop: loop)
+    public func admit(_ socket: Socket, peer: SocketAddress? = nil) throws(SystemError) -> ChatSession {
+        let session = try ChatSession(socket: socket, peer: peer, room: self, loop: loop)
         sessions.append(session)
+        report(.connected, for: session)
+        if isShuttingDown {
+            say(goodbye: ChatText.shuttingDown, to: session)
+            return session
+        }
         session.reply(ChatText.welcome)
         session.reply(ChatText.nickPrompt)
         return session
+    }
+
+    /// Tells every connection, member or not, ``ChatText/shuttingDown``,
+    /// and closes each once that line and what was queued before it are
+    /// sent, or after ``ChatOptions/slowClientGrace``. Nobody is told of
+    /// the others leaving; a connection admitted later gets the notice at once.
+    public func shutDown() {
+        isShuttingDown = true
+        for session in sessions { say(goodbye: ChatText.shuttingDown, to: session) }
+    }
+
+    private func say(goodbye notice: String, to session: ChatSession) {
+        session.hasLeft = true
+        sessions.removeAll { $0 === session }
+        if let nick = session.nick { byNick[nick.lowercased()] = nil }
+        session.disconnect(with: notice, grace: options.slowClientGrace)
     }
 
     // MARK: Lines from members
@@ -54,46 +88,54 @@ public final class ChatRoom {
     func handle(_ line: String, from session: ChatSession) {
         guard !session.hasLeft else { return }
         if line.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\t" }) {
-            session.reply(ChatText.controlCharacters)
-            return
+            return reject(ChatText.controlCharacters, from: session)
         }
         switch ChatCommand(line: line) {
         case .blank:
             return
         case .nick(nil):
-            session.reply(ChatText.nickUsage)
+            reject(ChatText.nickUsage, from: session)
         case .nick(let name?):
             setNick(name, for: session)
         case .me(nil):
-            session.reply(ChatText.meUsage)
+            reject(ChatText.meUsage, from: session)
         case .me(let action?):
-            guard let nick = session.nick else { return session.reply(ChatText.needNick) }
-            broadcast(ChatText.action(by: nick, action), from: session)
+            guard let nick = session.nick else { return reject(ChatText.needNick, from: session) }
+            relay(ChatText.action(by: nick, action), from: session, nick: nick)
         case .message(let text):
-            guard let nick = session.nick else { return session.reply(ChatText.needNick) }
-            broadcast(ChatText.message(from: nick, text), from: session)
+            guard let nick = session.nick else { return reject(ChatText.needNick, from: session) }
+            relay(ChatText.message(from: nick, text), from: session, nick: nick)
         case .who:
             session.reply(ChatText.who(members))
         case .quit:
             leave(session, .quit)
             session.disconnect(with: ChatText.goodbye, grace: nil)
         case .unknown(let command):
-            session.reply(ChatText.unknownCommand(command))
+            reject(ChatText.unknownCommand(command), from: session)
         }
     }
 
+    /// Answers a line the room will not take with its error line.
+    func reject(_ error: String, from session: ChatSession) {
+        session.reply(error)
+        let reason = error.hasPrefix(ChatText.errorPrefix) ? String(error.dropFirst(ChatText.errorPrefix.count)) : error
+        report(.rejected(reason: reason), for: session)
+    }
+
     private func setNick(_ name: String, for session: ChatSession) {
-        guard isValidNick(name) else { return session.reply(ChatText.invalidNick(maxLength: options.maxNickLength)) }
+        guard isValidNick(name) else { return reject(ChatText.invalidNick(maxLength: options.maxNickLength), from: session) }
         if session.nick == name { return session.reply(ChatText.alreadyKnownAs(name)) }
-        if let holder = byNick[name.lowercased()], holder !== session { return session.reply(ChatText.nickTaken(name)) }
+        if let holder = byNick[name.lowercased()], holder !== session { return reject(ChatText.nickTaken(name), from: session) }
         let old = session.nick
         if let old { byNick[old.lowercased()] = nil }
         byNick[name.lowercased()] = session
         session.nick = name
         session.reply(ChatText.nickAccepted(name))
         if let old {
+            report(.renamed(from: old, to: name), for: session)
             broadcast(ChatText.renamed(from: old, to: name), except: session)
         } else {
+            report(.joined(nick: name), for: session)
             session.reply(ChatText.who(members))
             broadcast(ChatText.joined(name), except: session)
         }
@@ -114,6 +156,7 @@ public final class ChatRoom {
 
     func sessionClosed(_ session: ChatSession) {
         leave(session, .connectionClosed)
+        report(.disconnected, for: session)
     }
 
     private func leave(_ session: ChatSession, _ reason: LeaveReason) {
@@ -122,22 +165,41 @@ public final class ChatRoom {
         sessions.removeAll { $0 === session }
         guard let nick = session.nick else { return }
         byNick[nick.lowercased()] = nil
+        report(.left(nick: nick, reason: reason), for: session)
         broadcast(ChatText.left(nick, reason))
+    }
+
+    private func report(_ kind: ChatEvent.Kind, for session: ChatSession) {
+        onEvent?(ChatEvent(peer: session.peer, kind: kind))
     }
 
     // MARK: Broadcasting
 
-    /// Sends `line` to every member but `excluded`. The sender's own copy is
-    /// not held to the bound: it is a reply to what the sender just did.
-    private func broadcast(_ line: String, from sender: ChatSession? = nil, except excluded: ChatSession? = nil) {
+    /// Sends a member's line to everyone and reports how many got it.
+    private func relay(_ line: String, from sender: ChatSession, nick: String) {
+        let delivered = broadcast(line, from: sender)
+        report(.delivered(nick: nick, members: delivered), for: sender)
+    }
+
+    /// Sends `line` to every member but `excluded`; returns how many got it.
+    /// The sender's own copy is not held to the bound: it is a reply to what
+    /// the sender just did.
+    @discardableResult
+    private func broadcast(_ line: String, from sender: ChatSession? = nil, except excluded: ChatSession? = nil) -> Int {
         let bytes = Array((line + "\r\n").utf8)
+        var delivered = 0
         var tooSlow: [ChatSession] = []
         for member in sessions where member.nick != nil && member !== excluded {
-            if !member.deliver(bytes, bounded: member !== sender) { tooSlow.append(member) }
+            if member.deliver(bytes, bounded: member !== sender) {
+                delivered += 1
+            } else {
+                tooSlow.append(member)
+            }
         }
         for member in tooSlow where !member.hasLeft {
             leave(member, .tooSlow)
             member.disconnect(with: ChatText.tooSlow, grace: options.slowClientGrace)
         }
+        return delivered
     }
 }

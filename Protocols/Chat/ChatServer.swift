@@ -30,7 +30,19 @@ public final class ChatServer: Dispatcher {
 
     public override func writable() -> Bool { false }
 
+    /// Stops accepting, then tells everyone in the room that the server is
+    /// shutting down and closes their connections (see ``ChatRoom/shutDown()``).
+    /// Run the loop on until its dispatchers are gone, or for a grace period.
+    ///
+    /// ```swift
+    /// try loop.onSignals([SIGTERM]) { _ in server.shutDown() }
+    /// ```
+    public func shutDown() {
+        close()
+        room.shutDown()
+    }
+
     public override func handleAccepted(socket: Socket, address: SocketAddress) throws {
-        try room.admit(socket)
+        try room.admit(socket, peer: address)
     }
 }

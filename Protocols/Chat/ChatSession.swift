@@ -4,13 +4,15 @@ import AsyncCore
 /// One client's connection to a ``ChatRoom``: a `ChatChannel` that reads
 /// lines (CRLF or bare LF) and hands them to the room.
 ///
-/// The room makes sessions in ``ChatRoom/admit(_:)``; you rarely touch one.
+/// The room makes sessions in ``ChatRoom/admit(_:peer:)``; you rarely touch one.
 /// Input is bounded by ``ChatOptions/maxLineLength`` (an overlong line is
 /// answered with an error and skipped), output by
 /// ``ChatOptions/maxQueuedOutput``.
 public final class ChatSession: ChatChannel {
     /// The member's nick, once `/nick` was accepted.
     public internal(set) var nick: String?
+    /// The client's address, as the room was told it in ``ChatRoom/admit(_:peer:)``.
+    public let peer: SocketAddress?
     /// True once the session left the room (quit, idle, too slow, closed):
     /// it gets no more broadcasts.
     var hasLeft = false
@@ -19,7 +21,8 @@ public final class ChatSession: ChatChannel {
     private var graceTimer: LoopTimer?
     private var linesThisTurn = 0
 
-    init(socket: Socket, room: ChatRoom, loop: EventLoop) throws(SystemError) {
+    init(socket: Socket, peer: SocketAddress?, room: ChatRoom, loop: EventLoop) throws(SystemError) {
+        self.peer = peer
         self.room = room
         options = room.options
         try super.init(socket: socket, loop: loop)
@@ -37,7 +40,7 @@ public final class ChatSession: ChatChannel {
     public override func foundTerminator() throws {
         yieldAfterTurn()
         guard let line = takeIncomingText() else {
-            reply(ChatText.invalidUTF8)
+            room?.reject(ChatText.invalidUTF8, from: self)
             return
         }
         room?.handle(line, from: self)
@@ -54,7 +57,7 @@ public final class ChatSession: ChatChannel {
     }
 
     public override func handleFrameOverflow(length: Int) {
-        reply(ChatText.lineTooLong(limit: maxFrameLength))
+        room?.reject(ChatText.lineTooLong(limit: maxFrameLength), from: self)
     }
 
     /// A line cut off by the end of input is not a line: it is dropped quietly.

@@ -13,6 +13,7 @@
 /// | a member leaves (to the others) | `*** alice has left` plus ` (connection closed)` or ` (idle)` when not by `/quit` |
 /// | a member falls too far behind | to them `*** You are too slow to keep up; disconnecting`, to the others `*** bob was disconnected (too slow)` |
 /// | idle timeout | `*** Idle for too long; disconnecting` |
+/// | the server shuts down (to every connection) | `*** Server shutting down`, then the server closes |
 /// | errors (the connection stays open) | lines starting `*** error: ` (see the members below) |
 ///
 /// Lines from clients end with CRLF or a bare LF.
@@ -22,6 +23,7 @@ public enum ChatText {
     public static let goodbye = "*** Goodbye"
     public static let tooSlow = "*** You are too slow to keep up; disconnecting"
     public static let idle = "*** Idle for too long; disconnecting"
+    public static let shuttingDown = "*** Server shutting down"
 
     public static func nickAccepted(_ nick: String) -> String { "*** You are now known as \(nick)" }
     public static func alreadyKnownAs(_ nick: String) -> String { "*** You are already known as \(nick)" }
@@ -44,6 +46,9 @@ public enum ChatText {
     }
 
     // MARK: Errors
+
+    /// How every error line starts.
+    public static let errorPrefix = "*** error: "
 
     public static let needNick = "*** error: choose a nick first with /nick NAME"
     public static let nickUsage = "*** error: usage: /nick NAME"

@@ -1,5 +1,4 @@
 import AsyncCore
-import Glibc
 
 /// An echo server: it accepts connections and hands each one to the handler
 /// of its ``EchoMode``, which sends back what the client sends.
@@ -18,6 +17,13 @@ public final class EchoServer: Dispatcher {
     public let mode: EchoMode
     /// The settings every accepted client gets.
     public let options: EchoOptions
+    /// Hears what happens to each client, with its address: a log's source.
+    /// Clients accepted before it is set are not reported.
+    ///
+    /// ```swift
+    /// server.onEvent = { event in print(event) }   // 127.0.0.1:50312: connected
+    /// ```
+    public var onEvent: ((EchoEvent) -> Void)?
 
     /// Binds to `address` (with `SO_REUSEADDR` for IP addresses) and listens.
     /// Port 0 picks a free port; `localAddress` tells which.
@@ -31,7 +37,7 @@ public final class EchoServer: Dispatcher {
         super.init(loop: loop)
         do {
             try createSocket(family: address.family)
-            if address.family != AF_UNIX { try setReuseAddress() }
+            if address.family != .unix { try setReuseAddress() }
             try bind(to: address)
             try listen()
         } catch {
@@ -42,11 +48,13 @@ public final class EchoServer: Dispatcher {
 
     /// A client that cannot be adopted is closed and logged; the listener keeps serving.
     public override func handleAccepted(socket: Socket, address: SocketAddress) throws {
+        let report = onEvent.map { report in { (kind: EchoEvent.Kind) in report(EchoEvent(peer: address, kind: kind)) } }
         do {
             switch mode {
-            case .raw: _ = try RawEchoHandler(socket: socket, options: options, loop: loop)
-            case .line: _ = try LineEchoChannel(socket: socket, options: options, loop: loop)
+            case .raw: try RawEchoHandler(socket: socket, options: options, loop: loop).onEvent = report
+            case .line: try LineEchoChannel(socket: socket, options: options, loop: loop).onEvent = report
             }
+            report?(.connected)
         } catch {
             socket.close()
             logInfo("cannot serve \(address): \(error)", type: "error")

@@ -22,6 +22,11 @@ public final class LineEchoChannel: ChatChannel {
     public static let overlongLineReply: [UInt8] = Array("error: line too long\r\n".utf8)
     private static let lineFeed: [UInt8] = [10]
 
+    /// Hears what happens to this client: a rejected line, reading paused
+    /// and resumed, the end of the connection. ``EchoServer`` sets it to
+    /// report through ``EchoServer/onEvent`` with the client's address.
+    public var onEvent: ((EchoEvent.Kind) -> Void)?
+
     /// Adopts an accepted socket and frames it by LF.
     /// - Throws: `SystemError` if the socket cannot be made non-blocking.
     public init(socket: Socket, options: EchoOptions = EchoOptions(), loop: EventLoop) throws(SystemError) {
@@ -39,9 +44,20 @@ public final class LineEchoChannel: ChatChannel {
 
     public override func handleFrameOverflow(length: Int) {
         push(LineEchoChannel.overlongLineReply)
+        onEvent?(.lineRejected(limit: maxFrameLength))
+    }
+
+    public override func handleWritabilityChange(isWritable: Bool) {
+        onEvent?(isWritable ? .readingResumed(pendingBytes: queuedOutputCount) : .readingPaused(pendingBytes: queuedOutputCount))
     }
 
     public override func handleUnterminatedInput(_ tail: [UInt8]) {
         push(tail)
+    }
+
+    public override func close() {
+        let wasOpen = isOpen
+        super.close()
+        if wasOpen { onEvent?(.disconnected) }
     }
 }

@@ -22,6 +22,10 @@ public final class RawEchoHandler: DispatcherWithSend {
     /// True while the handler has stopped reading because the client is not
     /// reading its echo.
     public private(set) var isReadingPaused = false
+    /// Hears what happens to this client: reading paused and resumed, the
+    /// end of the connection. ``EchoServer`` sets it to report through
+    /// ``EchoServer/onEvent`` with the client's address.
+    public var onEvent: ((EchoEvent.Kind) -> Void)?
 
     /// Adopts an accepted socket.
     /// - Throws: `SystemError` if the socket cannot be made non-blocking.
@@ -34,22 +38,34 @@ public final class RawEchoHandler: DispatcherWithSend {
 
     public override func handleRead() throws {
         let room = maxPendingOutput - pendingOutputCount
-        guard room > 0 else {
-            isReadingPaused = true
-            return
-        }
+        guard room > 0 else { return pauseReading() }
         let count = try recvIntoLoopBuffer(maxBytes: room)
         guard count > 0 else { return }
         try send(loop.readBytes(count))
-        if pendingOutputCount >= maxPendingOutput { isReadingPaused = true }
+        if pendingOutputCount >= maxPendingOutput { pauseReading() }
+    }
+
+    private func pauseReading() {
+        guard !isReadingPaused else { return }
+        isReadingPaused = true
+        onEvent?(.readingPaused(pendingBytes: pendingOutputCount))
     }
 
     public override func handleWrite() throws {
         try super.handleWrite()
-        if isReadingPaused, pendingOutputCount <= maxPendingOutput / 2 { isReadingPaused = false }
+        if isReadingPaused, pendingOutputCount <= maxPendingOutput / 2 {
+            isReadingPaused = false
+            onEvent?(.readingResumed(pendingBytes: pendingOutputCount))
+        }
     }
 
     public override func handleClose() {
         close()
+    }
+
+    public override func close() {
+        let wasOpen = isOpen
+        super.close()
+        if wasOpen { onEvent?(.disconnected) }
     }
 }

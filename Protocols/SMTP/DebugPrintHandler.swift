@@ -1,5 +1,4 @@
 import AsyncCore
-import Glibc
 
 /// Prints each message in the format of CPython smtpd's `DebuggingServer`
 /// and accepts it: a test mail sink you can watch.
@@ -27,15 +26,7 @@ public final class DebugPrintHandler: SMTPDeliveryHandler {
     public convenience init() {
         self.init { text in
             var text = text
-            text.withUTF8 { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let written = Glibc.write(1, bytes.baseAddress! + offset, bytes.count - offset)
-                    if written < 0 && errno == EINTR { continue }
-                    guard written > 0 else { return }
-                    offset += written
-                }
-            }
+            text.withUTF8 { bytes in _ = try? FileDescriptor.standardOutput.writeAll(UnsafeRawBufferPointer(bytes)) }
         }
     }
 

@@ -1,3 +1,4 @@
+import AsyncCore
 import Synchronization
 
 /// One message's file: made in `tmp/` with the first bytes, written in
@@ -6,8 +7,8 @@ import Synchronization
 final class MaildirFile: Sendable {
     private struct State {
         var name = ""
-        var descriptor: Int32 = -1
-        var failure: MaildirError?
+        var file: FileDescriptor?
+        var failure: SystemError?
     }
 
     private let directory: String
@@ -28,9 +29,14 @@ final class MaildirFile: Sendable {
     func append(_ bytes: UnsafeRawBufferPointer) {
         state.withLock { state in
             guard state.failure == nil else { return }
-            do throws(MaildirError) {
-                if state.descriptor < 0 { try create(&state) }
-                try MaildirDisk.write(bytes, to: state.descriptor, path: directory + "/tmp/" + state.name)
+            do throws(SystemError) {
+                let file: FileDescriptor
+                if let open = state.file { file = open } else { file = try create(&state) }
+                do throws(SystemError) {
+                    try file.writeAll(bytes)
+                } catch {
+                    throw error.naming(directory + "/tmp/" + state.name)
+                }
             } catch {
                 state.failure = error
             }
@@ -39,21 +45,26 @@ final class MaildirFile: Sendable {
 
     /// Flushes and closes the file (making it, if no byte came); the failure
     /// of any step so far, after which the file is gone.
-    func finish() -> MaildirError? {
-        let failure = state.withLock { state -> MaildirError? in
-            do throws(MaildirError) {
+    func finish() -> SystemError? {
+        let failure = state.withLock { state -> SystemError? in
+            do throws(SystemError) {
                 if let failure = state.failure { throw failure }
-                if state.descriptor < 0 { try create(&state) }
+                let file: FileDescriptor
+                if let open = state.file { file = open } else { file = try create(&state) }
+                state.file = nil
                 let path = directory + "/tmp/" + state.name
-                let descriptor = state.descriptor
-                state.descriptor = -1
-                do throws(MaildirError) {
-                    try MaildirDisk.sync(descriptor, path: path)
+                do throws(SystemError) {
+                    try file.fsync()
                 } catch {
-                    try? MaildirDisk.close(descriptor, path: path)
-                    throw error
+                    try? file.close()
+                    throw error.naming(path)
                 }
-                try MaildirDisk.close(descriptor, path: path)
+                // Linux releases the descriptor even when close fails.
+                do throws(SystemError) {
+                    try file.close()
+                } catch {
+                    throw error.naming(path)
+                }
                 return nil
             } catch {
                 state.failure = error
@@ -67,21 +78,26 @@ final class MaildirFile: Sendable {
     /// Closes and removes the file, wherever it got to.
     func discard() {
         state.withLock { state in
-            if state.descriptor >= 0 { try? MaildirDisk.close(state.descriptor, path: "") }
-            state.descriptor = -1
-            if !state.name.isEmpty { MaildirDisk.remove(directory + "/tmp/" + state.name) }
+            try? state.file?.close()
+            state.file = nil
+            if !state.name.isEmpty { try? FileDescriptor.remove(directory + "/tmp/" + state.name) }
         }
     }
 
-    private func create(_ state: inout State) throws(MaildirError) {
+    /// Makes a file of a new name in `tmp/`.
+    private func create(_ state: inout State) throws(SystemError) -> FileDescriptor {
         for _ in 0..<100 {
             let name = makeName()
-            if let descriptor = try MaildirDisk.create(directory + "/tmp/" + name) {
+            do {
+                let file = try FileDescriptor.open(
+                    directory + "/tmp/" + name, .writeOnly, options: [.create, .exclusiveCreate], permissions: 0o600)
                 state.name = name
-                state.descriptor = descriptor
-                return
+                state.file = file
+                return file
+            } catch where error.isExistingFile {
+                continue
             }
         }
-        throw MaildirError(operation: "open", path: directory + "/tmp", errno: 17)
+        throw SystemError(.open, errno: .fileExists, path: directory + "/tmp")
     }
 }

@@ -1,4 +1,6 @@
+import AsyncCore
 import Dispatch
+import Glibc
 import Synchronization
 
 /// Stores each message once in a Maildir's `new/`, crash-safely, with its
@@ -36,7 +38,7 @@ public final class MaildirHandler: SMTPHandler {
     public let directory: String
     private let hostname: String
     private let writer: MaildirWriter
-    private let newDirectory: Int32
+    private let newDirectory: FileDescriptor
     /// The messages being received, by queue ID. Loop-confined, as hooks are.
     private var deliveries: [String: MaildirDelivery] = [:]
     private static let sequence = Atomic<UInt64>(0)
@@ -46,26 +48,26 @@ public final class MaildirHandler: SMTPHandler {
     /// Opens the Maildir at `directory`, making it and its `cur`, `new` and
     /// `tmp` folders (and missing parents) as needed, with `writers` writer
     /// threads that may fall `maxBufferedBytes` behind the sessions.
-    /// - Throws: ``MaildirError`` when a folder cannot be made or opened.
+    /// - Throws: `SystemError` naming the folder that cannot be made or opened.
     public init(
         directory: String, hostname: String = SMTPConfiguration.systemHostname(), writers: Int = 16,
         maxBufferedBytes: Int = 16 << 20
-    ) throws(MaildirError) {
+    ) throws(SystemError) {
         self.directory = directory
         self.hostname = MaildirHandler.safeName(hostname)
         try MaildirHandler.makeDirectories(directory)
-        for folder in ["cur", "new", "tmp"] { try MaildirDisk.makeDirectory(directory + "/" + folder) }
-        newDirectory = try MaildirDisk.openDirectory(directory + "/new")
+        for folder in ["cur", "new", "tmp"] { try FileDescriptor.makeDirectory(directory + "/" + folder, permissions: 0o700) }
+        newDirectory = try FileDescriptor.open(directory + "/new", .readOnly, options: .directory)
         writer = MaildirWriter(directory: directory, newDirectory: newDirectory, writers: writers, maxBufferedBytes: maxBufferedBytes)
     }
 
     deinit {
         let writer = self.writer
-        let descriptor = newDirectory
+        let newDirectory = self.newDirectory
         // Files still being written keep their writers busy; close `new/` after them.
         DispatchQueue.global().async {
             writer.drain()
-            try? MaildirDisk.close(descriptor, path: "")
+            try? newDirectory.close()
         }
     }
 
@@ -107,20 +109,24 @@ public final class MaildirHandler: SMTPHandler {
     /// Stores `content` as a new message, exactly as given, on the calling
     /// thread, which waits for the disk.
     /// - Returns: the file's name in `new/`.
-    /// - Throws: ``MaildirError``; nothing is left in `new/` then.
+    /// - Throws: `SystemError` naming the file or folder; nothing is left in `new/` then.
     @discardableResult
-    public func store(_ content: [UInt8]) throws(MaildirError) -> String {
+    public func store(_ content: [UInt8]) throws(SystemError) -> String {
         try store(content, in: newFile())
     }
 
-    private func store(_ content: [UInt8], in file: MaildirFile) throws(MaildirError) -> String {
+    private func store(_ content: [UInt8], in file: MaildirFile) throws(SystemError) -> String {
         content.withUnsafeBytes { file.append($0) }
         if let failure = file.finish() { throw failure }
-        do throws(MaildirError) {
-            try MaildirDisk.rename(file.temporaryPath, to: file.finalPath)
-            try MaildirDisk.sync(newDirectory, path: directory + "/new")
+        do throws(SystemError) {
+            try FileDescriptor.rename(file.temporaryPath, to: file.finalPath)
+            do throws(SystemError) {
+                try newDirectory.fsync()
+            } catch {
+                throw error.naming(directory + "/new")
+            }
         } catch {
-            MaildirDisk.remove(file.finalPath)
+            try? FileDescriptor.remove(file.finalPath)
             file.discard()
             throw error
         }
@@ -138,8 +144,10 @@ public final class MaildirHandler: SMTPHandler {
         return MaildirFile(directory: directory) {
             // Unique within the process by the sequence, across processes by
             // the pid, across machines by the name.
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
             let sequence = MaildirHandler.sequence.add(1, ordering: .relaxed).newValue
-            return "\(MaildirDisk.now()).\(MaildirDisk.processID)_\(sequence).\(hostname)"
+            return "\(now.tv_sec).\(getpid())_\(sequence).\(hostname)"
         }
     }
 
@@ -151,11 +159,11 @@ public final class MaildirHandler: SMTPHandler {
         return Array(header.utf8)
     }
 
-    private static func makeDirectories(_ path: String) throws(MaildirError) {
+    private static func makeDirectories(_ path: String) throws(SystemError) {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/") {
             prefix += component
-            try MaildirDisk.makeDirectory(prefix)
+            try FileDescriptor.makeDirectory(prefix, permissions: 0o700)
             prefix += "/"
         }
     }

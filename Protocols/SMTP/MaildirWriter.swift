@@ -1,3 +1,4 @@
+import AsyncCore
 import Dispatch
 import Synchronization
 
@@ -23,9 +24,9 @@ final class MaildirWriter: Sendable {
     private let committer = DispatchQueue(label: "maildir.commit")
     private let commits = Mutex(Commits())
     private let nextQueue = Atomic<Int>(0)
-    private let newDirectory: Int32
+    private let newDirectory: FileDescriptor
 
-    init(directory: String, newDirectory: Int32, writers: Int, maxBufferedBytes: Int) {
+    init(directory: String, newDirectory: FileDescriptor, writers: Int, maxBufferedBytes: Int) {
         self.directory = directory
         self.newDirectory = newDirectory
         budget = MaildirBudget(high: maxBufferedBytes)
@@ -100,8 +101,8 @@ final class MaildirWriter: Sendable {
             guard !round.isEmpty else { return }
             var moved: [(MaildirFile, SMTPAnswer)] = []
             for (file, answer) in round {
-                do throws(MaildirError) {
-                    try MaildirDisk.rename(file.temporaryPath, to: file.finalPath)
+                do throws(SystemError) {
+                    try FileDescriptor.rename(file.temporaryPath, to: file.finalPath)
                     moved.append((file, answer))
                 } catch {
                     file.discard()
@@ -109,13 +110,13 @@ final class MaildirWriter: Sendable {
                 }
             }
             guard !moved.isEmpty else { continue }
-            do throws(MaildirError) {
-                try MaildirDisk.sync(newDirectory, path: directory + "/new")
+            do throws(SystemError) {
+                try newDirectory.fsync()
                 for (_, answer) in moved { answer(.accept) }
             } catch {
                 // Not durable: take the files back, so the client's retry is the only copy.
                 for (file, answer) in moved {
-                    MaildirDisk.remove(file.finalPath)
+                    try? FileDescriptor.remove(file.finalPath)
                     answer(.reply(.localError))
                 }
             }

@@ -1,6 +1,5 @@
 import AsyncChat
 import AsyncCore
-import Glibc
 
 /// A listening SMTP server: accepts connections and runs an ``SMTPChannel``
 /// for each, handing every accepted message to its delivery handler.
@@ -35,7 +34,7 @@ public final class SMTPServer: Dispatcher {
 
     /// Binds to `address` with `SO_REUSEADDR` and listens. Port 0 picks a
     /// free port: read it back from `localAddress`.
-    public func listen(on address: SocketAddress, backlog: Int32 = SOMAXCONN) throws(SystemError) {
+    public func listen(on address: SocketAddress, backlog: Int32 = Socket.maximumBacklog) throws(SystemError) {
         do {
             try createSocket(family: address.family)
             try setReuseAddress()
@@ -64,7 +63,7 @@ public final class SMTPServer: Dispatcher {
     public override func handleAccepted(socket: Socket, address: SocketAddress) throws {
         // Replies are small and often follow one another: never hold one back
         // waiting for an acknowledgement.
-        if address.family != AF_UNIX { try? socket.setOption(level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1) }
+        if address.family != .unix { try? socket.setOption(.noDelay, to: 1) }
         let channel = try SMTPChannel(socket: socket, peer: address, configuration: configuration, handler: handler, loop: loop)
         channel.server = self
     }

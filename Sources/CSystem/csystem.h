@@ -17,6 +17,7 @@
 #include <string.h>
 
 extern int accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags);
+extern int pipe2(int pipefd[2], int flags);
 extern void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t needlelen);
 
 static const short CSYSTEM_POLLRDHUP = 0x2000;

@@ -117,9 +117,11 @@ public struct Client: Hashable, Sendable, CustomStringConvertible {
         step(.expectBytes(bytes), file, line)
     }
 
-    /// Lines are skipped until one that `match` accepts, which is consumed
-    /// too (transcript: `S* regex`): for output whose length is not known,
-    /// such as the backlog of a slow reader.
+    /// Whole lines are skipped, none or many, until one that `match` accepts
+    /// as a whole, which is consumed too (transcript: `S* regex`): for
+    /// output whose length is not known, such as the backlog of a slow
+    /// reader. The deadline applies to each line; a failure report lists the
+    /// lines skipped.
     public func skipLines(until match: LineMatch, file: String = #fileID, line: Int = #line) -> DialogueStep {
         step(.skipLines(until: match), file, line)
     }

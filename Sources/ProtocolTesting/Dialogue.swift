@@ -1,4 +1,4 @@
-import Glibc
+import AsyncCore
 
 /// A scripted conversation with a server: what clients send, what they
 /// must receive, when time passes. Run it against real dispatchers
@@ -94,21 +94,18 @@ public struct Dialogue: Sendable {
     }
 
     private static func readFile(_ path: String, name: String) throws(TranscriptError) -> String {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw TranscriptError(source: name, line: nil, message: "cannot read: \(String(cString: strerror(errno)))")
-        }
-        defer { _ = Glibc.close(descriptor) }
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count >= 0 else {
-                throw TranscriptError(source: name, line: nil, message: "cannot read: \(String(cString: strerror(errno)))")
+        do throws(SystemError) {
+            let file = try FileDescriptor.open(path, .readOnly)
+            defer { try? file.close() }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = try chunk.withUnsafeMutableBytes { raw in Result { () throws(SystemError) in try file.read(into: raw) } }.get()
+                if count == 0 { break }
+                bytes += chunk[0..<count]
             }
-            if count == 0 { break }
-            bytes += chunk[0..<count]
+        } catch {
+            throw TranscriptError(source: name, line: nil, message: "cannot read: \(error.reason)")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw TranscriptError(source: name, line: nil, message: "is not valid UTF-8 text")

@@ -1,5 +1,4 @@
 import AsyncCore
-import Glibc
 
 /// One run of a compiled dialogue under one chunking: a fresh loop, fresh
 /// connections, the steps in order, then the check that nothing was left
@@ -88,7 +87,7 @@ final class DialogueRun {
                 current = index
                 throw failure(
                     .unsupported, at: script.instructions[index], expected: "",
-                    received: "T+ moves the virtual clock of an in-process server; a server at \(host):\(port) keeps its own time"
+                    received: "uses virtual time (T+), which needs an in-process server; the server at \(host):\(port) keeps its own time"
                 )
             }
             do {
@@ -133,8 +132,8 @@ final class DialogueRun {
             serverEnd = first
             if let size = socketBufferSize {
                 for end in [first, second] {
-                    try end.setOption(level: SOL_SOCKET, name: SO_SNDBUF, value: Int32(clamping: size))
-                    try end.setOption(level: SOL_SOCKET, name: SO_RCVBUF, value: Int32(clamping: size))
+                    try end.setOption(.sendBufferSize, to: size)
+                    try end.setOption(.receiveBufferSize, to: size)
                 }
             }
             scripted = try ScriptedClient(client: client, socket: second, loop: loop)
@@ -176,7 +175,7 @@ final class DialogueRun {
             )
         }
         // Each write should leave as its own segment, so chunk boundaries survive as far as TCP allows.
-        try? scripted.socket?.setOption(level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1)
+        try? scripted.socket?.setOption(.noDelay, to: 1)
         return scripted
     }
 
@@ -387,10 +386,11 @@ final class DialogueRun {
             }
             scripted.consume(line.length)
             if let text = line.text, match.accepts(text) {
-                if skipped > 0 { transcript.append("\(scripted.client.prefix)S* (skipped \(skipped) line\(skipped == 1 ? "" : "s"))") }
                 transcript.append(line.display(prefix: scripted.client.prefix))
                 return
             }
+            // A report shows what S* passed over: the line it waited for may be among them, slightly wrong.
+            transcript.append(line.display(prefix: scripted.client.prefix) + "   (skipped by S*)")
             skipped += 1
         }
     }
@@ -602,11 +602,12 @@ final class DialogueRun {
     }
 
     private func waitForClientInput(_ limit: Duration) {
-        var descriptors = clients.values.filter { $0.isOpen && $0.isReading && !$0.inputClosed }.map {
-            pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0)
+        var entries = PollSet()
+        for client in clients.values where client.isOpen && client.isReading && !client.inputClosed {
+            entries.append(client.descriptor, events: .input)
         }
         let milliseconds = Int32(clamping: max(1, limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000))
-        _ = descriptors.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), milliseconds) }
+        _ = try? entries.wait(timeoutMS: milliseconds)
     }
 
     private func runPass(timeout: Duration) throws(DialogueFailure) {

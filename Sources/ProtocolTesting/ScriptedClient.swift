@@ -1,5 +1,4 @@
 import AsyncCore
-import Glibc
 
 /// The kit's end of one connection: a dispatcher on the run's loop that
 /// keeps everything the server sends until a step consumes it.
@@ -54,11 +53,8 @@ final class ScriptedClient: Dispatcher {
     /// The bytes the kernel holds that the server has not read yet. Exact
     /// for Unix-domain sockets (the kernel charges sent data to the sender
     /// until the receiver takes it); for TCP, bytes not yet acknowledged.
-    var unconsumedBySender: Int32 {
-        guard isOpen else { return 0 }
-        var count: Int32 = 0
-        guard ioctl(descriptor, UInt(TIOCOUTQ), &count) == 0 else { return 0 }
-        return count
+    var unconsumedBySender: Int {
+        (try? socket?.unsentByteCount()) ?? 0
     }
 
     override func readable() -> Bool { isReading }

@@ -34,7 +34,7 @@ struct AsynchatCompatibilityTests {
         while let quit = echoed.firstRange(of: Self.quit) { echoed.removeSubrange(quit) }
         let cuts = Array(stride(from: chunkSize, to: echoed.count, by: chunkSize))
         try ChunkedFeeder(peer: server, loop: loop).feed(echoed, splitAt: cuts, into: client)
-        try server.shutdown(Int32(SHUT_WR))
+        try server.shutdown(.write)
         try loop.run(until: { !client.isOpen })
         #expect(client.errors.isEmpty)
         return client

@@ -20,7 +20,7 @@ struct EndOfInputTests {
             let channel = try RecordingChannel(socket: local, loop: loop)
             channel.onFrame = { channel, frame in channel.push(bytes("ok ") + frame + bytes("\r\n")) }
             try ChunkedFeeder(peer: peer, loop: loop).feed(stream, splitAt: cuts, into: channel)
-            try peer.shutdown(Int32(SHUT_WR))
+            try peer.shutdown(.write)
             let reader = PeerReader(peer)
             try reader.readToEnd(loop: loop)
             #expect(reader.received == bytes("ok a\r\nok \r\nok b\r\n"), "cut at \(cuts)")
@@ -53,7 +53,7 @@ struct EndOfInputTests {
         channel.highWatermark = 8 << 20
         channel.onFrame = { channel, _ in channel.push(reply) }
         try peer.sendAll(bytes("big\r\n"), loop: loop)
-        try peer.shutdown(Int32(SHUT_WR))
+        try peer.shutdown(.write)
         try loop.run(until: { channel.inputClosed })
         for _ in 0..<5 { try loop.runPass(timeout: .zero) }
         #expect(channel.isOpen)
@@ -81,7 +81,7 @@ struct EndOfInputTests {
         let reply = { (frame: [UInt8]) in frame + [UInt8](repeating: UInt8(ascii: "-"), count: 500) + bytes("\r\n") }
         channel.onFrame = { channel, frame in channel.push(reply(frame)) }
         try peer.sendAll(requests.flatMap { $0 + bytes("\r\n") } + bytes("tail"), loop: loop)
-        try peer.shutdown(Int32(SHUT_WR))
+        try peer.shutdown(.write)
         try loop.run(until: { !channel.isWritable && local.unreadCount == 0 })
         for _ in 0..<10 { try loop.runPass(timeout: .zero) }
         #expect(channel.frames.count < requests.count)

@@ -38,7 +38,7 @@ struct OutputTests {
     }
 
     @Test func fileProducerRefusesAMissingFile() {
-        #expect(throws: SystemError(.open, errno: ENOENT)) {
+        #expect(throws: SystemError(.open, errno: .noSuchFileOrDirectory, path: "/nonexistent/asyncchat-test")) {
             try FileProducer(path: "/nonexistent/asyncchat-test")
         }
     }
@@ -46,7 +46,7 @@ struct OutputTests {
     @Test func fileProducerEndsOnAReadErrorAndKeepsIt() throws {
         let producer = try FileProducer(path: "/")
         #expect(producer.more() == nil)
-        #expect(producer.readError == SystemError(.read, errno: EISDIR))
+        #expect(producer.readError == SystemError(.read, errno: .isDirectory, path: "/"))
         #expect(producer.more() == nil)
     }
 

@@ -67,7 +67,7 @@ struct ReadPausingTests {
             channel.push(bytes("ok ") + frame + bytes("\r\n"))
         }
         try peer.sendAll(bytes("a\r\nb\r\ntail"), loop: loop)
-        try peer.shutdown(Int32(SHUT_WR))
+        try peer.shutdown(.write)
         try loop.run(until: { channel.frames.count == 1 })
         for _ in 0..<10 { try loop.runPass(timeout: .zero) }
         #expect(channel.isOpen)

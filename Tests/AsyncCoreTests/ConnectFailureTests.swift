@@ -39,7 +39,9 @@ struct ConnectFailureTests {
 
         try loop.run(until: { !client.isOpen })
         #expect(client.errors.count == 1)
-        #expect(client.errors.first as? SystemError == SystemError(.connect, errno: ECONNREFUSED))
+        // A Unix-domain connect fails at once, naming the path; a TCP one fails later.
+        let path = transport == .unix ? target.host : nil
+        #expect(client.errors.first as? SystemError == SystemError(.connect, errno: .connectionRefused, path: path))
         #expect(client.connects == 0)
         #expect(!client.connecting && !client.connected)
         #expect(loop.dispatchers.isEmpty)
@@ -50,10 +52,11 @@ struct ConnectFailureTests {
         let loop = try EventLoop(backend: backend)
         defer { loop.closeAll() }
         let client = FailureRecorder(loop: loop)
-        try client.connect(to: .unix(path: UnixSocketPath.next()))
+        let path = UnixSocketPath.next()
+        try client.connect(to: .unix(path: path))
 
         try loop.run(until: { !client.isOpen })
-        #expect(client.errors.map { $0 as? SystemError } == [SystemError(.connect, errno: ENOENT)])
+        #expect(client.errors.map { $0 as? SystemError } == [SystemError(.connect, errno: .noSuchFileOrDirectory, path: path)])
         #expect(client.connects == 0)
     }
 
@@ -96,7 +99,7 @@ struct ConnectFailureTests {
         let refused = clients.filter { !$0.errors.isEmpty }
         #expect(!refused.isEmpty)
         for client in refused {
-            #expect(client.errors.map { $0 as? SystemError } == [SystemError(.connect, errno: EAGAIN)])
+            #expect(client.errors.map { $0 as? SystemError } == [SystemError(.connect, errno: .wouldBlock, path: address.host)])
             #expect(client.connects == 0)
             #expect(!client.isOpen)
         }

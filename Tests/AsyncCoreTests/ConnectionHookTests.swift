@@ -168,7 +168,7 @@ struct ConnectionHookTests {
         client.onExpt = { dispatcher in
             var byte: UInt8 = 0
             let count = try withUnsafeMutableBytes(of: &byte) { raw in
-                try dispatcher.socket!.receive(into: raw, flags: Int32(MSG_OOB))
+                try dispatcher.socket!.receive(into: raw, flags: .outOfBand)
             }
             if count == 1 { urgent.append(byte) }
         }

@@ -157,7 +157,7 @@ struct DisconnectTests {
         defer { loop.closeAll() }
         let (mine, theirs) = try Socket.pair()
         let dispatcher = try Ender(socket: mine, loop: loop)
-        try theirs.shutdown(Int32(SHUT_WR))
+        try theirs.shutdown(.write)
         defer { theirs.close() }
 
         try loop.run(until: { !dispatcher.isOpen })

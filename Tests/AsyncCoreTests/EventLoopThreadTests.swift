@@ -37,7 +37,7 @@ struct EventLoopThreadTests {
         // Stopping closed every dispatcher: the echo connection ended and the
         // port no longer accepts.
         #expect(try client.receiveToEnd().isEmpty)
-        #expect(throws: SystemError(.connect, errno: ECONNREFUSED)) {
+        #expect(throws: SystemError(.connect, errno: .connectionRefused)) {
             _ = try PeerSocket.connect(to: address)
         }
     }

@@ -31,7 +31,7 @@ struct FileDispatcherTests {
         defer { directory.remove() }
         try directory.write(Self.content, to: "file")
         let descriptor = try directory.open("file", O_RDONLY)
-        let dispatcher = try FileDispatcher(fileDescriptor: descriptor, loop: loop)
+        let dispatcher = try FileDispatcher(fileDescriptor: FileDescriptor(rawValue: descriptor), loop: loop)
         _ = Glibc.close(descriptor)
 
         #expect(dispatcher.descriptor != descriptor)
@@ -51,7 +51,7 @@ struct FileDispatcherTests {
         defer { directory.remove() }
         try directory.write(Self.content, to: "file")
         let descriptor = try directory.open("file", O_WRONLY | O_APPEND)
-        let dispatcher = try FileDispatcher(fileDescriptor: descriptor, loop: loop)
+        let dispatcher = try FileDispatcher(fileDescriptor: FileDescriptor(rawValue: descriptor), loop: loop)
         _ = Glibc.close(descriptor)
 
         #expect(try dispatcher.send(Array("Come again?".utf8)) == 11)
@@ -69,7 +69,7 @@ struct FileDispatcherTests {
         try directory.write(Self.content, to: "file")
         let descriptor = try directory.open("file", O_RDONLY)
         defer { _ = Glibc.close(descriptor) }
-        let reader = try FileReader(fileDescriptor: descriptor, loop: loop)
+        let reader = try FileReader(fileDescriptor: FileDescriptor(rawValue: descriptor), loop: loop)
 
         try loop.run(timeout: .milliseconds(10), count: 2)
         #expect(reader.chunks.flatMap { $0 } == Self.content)
@@ -83,7 +83,7 @@ struct FileDispatcherTests {
         let loop = try EventLoop(backend: backend)
         defer { loop.closeAll() }
         let (readEnd, writeEnd) = try makePipe()
-        let reader = try FileReader(fileDescriptor: readEnd, loop: loop)
+        let reader = try FileReader(fileDescriptor: FileDescriptor(rawValue: readEnd), loop: loop)
         _ = Glibc.close(readEnd)
 
         try writeAll(writeEnd, Self.content)
@@ -110,7 +110,7 @@ struct FileDispatcherTests {
         let loop = try EventLoop(backend: backend)
         defer { loop.closeAll() }
         let (readEnd, writeEnd) = try makePipe()
-        let writer = try PipeWriter(fileDescriptor: writeEnd, loop: loop)
+        let writer = try PipeWriter(fileDescriptor: FileDescriptor(rawValue: writeEnd), loop: loop)
         _ = Glibc.close(writeEnd)
         _ = Glibc.close(readEnd)
 
@@ -125,7 +125,7 @@ struct FileDispatcherTests {
         let loop = try EventLoop(backend: backend)
         let (readEnd, writeEnd) = try makePipe()
         defer { _ = Glibc.close(readEnd); _ = Glibc.close(writeEnd) }
-        let dispatcher = try FileDispatcher(fileDescriptor: readEnd, loop: loop)
+        let dispatcher = try FileDispatcher(fileDescriptor: FileDescriptor(rawValue: readEnd), loop: loop)
         dispatcher.close()
         dispatcher.close()
         #expect(!dispatcher.isOpen)

@@ -58,7 +58,7 @@ struct HookRoutingTests {
         var urgent: [UInt8] = []
         dispatcher.onExpt = { dispatcher in
             var byte: UInt8 = 0
-            if try withUnsafeMutableBytes(of: &byte, { try dispatcher.socket!.receive(into: $0, flags: Int32(MSG_OOB)) }) == 1 {
+            if try withUnsafeMutableBytes(of: &byte, { try dispatcher.socket!.receive(into: $0, flags: .outOfBand) }) == 1 {
                 urgent.append(byte)
             }
         }
@@ -129,7 +129,7 @@ struct HookRoutingTests {
     func aDisconnectErrorThrownByAHookEndsInHandleClose(backend: PollerBackend, hook: Hook) throws {
         let loop = try EventLoop(backend: backend)
         defer { loop.closeAll() }
-        let (dispatcher, peer) = try routedDispatcher(loop: loop, hook: hook) { throw SystemError(.recv, errno: ECONNRESET) }
+        let (dispatcher, peer) = try routedDispatcher(loop: loop, hook: hook) { throw SystemError(.recv, errno: .connectionReset) }
         defer { peer.close() }
 
         try loop.run(until: { !dispatcher.isOpen })

@@ -38,7 +38,7 @@ import Testing
         let chunk = patternBytes(16 * 1024)
         var handler: RawEchoHandler? { loop.dispatchers.lazy.compactMap { $0 as? RawEchoHandler }.first }
         try drive(loop) { handler != nil }
-        try #require(handler?.socket).setOption(level: SOL_SOCKET, name: SO_SNDBUF, value: 4096)
+        try #require(handler?.socket).setOption(.sendBufferSize, to: Int(4096))
 
         // Push without reading until the server stops reading. Kernel buffers
         // take a few MiB at most; 256 MiB means the server never stopped.
@@ -85,7 +85,7 @@ import Testing
         // A small kernel send buffer on the server's side keeps most of the
         // echo in the handler, where the test can see it.
         try drive(loop) { handler != nil }
-        try #require(handler?.socket).setOption(level: SOL_SOCKET, name: SO_SNDBUF, value: 4096)
+        try #require(handler?.socket).setOption(.sendBufferSize, to: Int(4096))
 
         var offset = 0
         try drive(loop) {

@@ -1,3 +1,4 @@
+import AsyncCore
 import Glibc
 import TestSupport
 import Testing
@@ -55,6 +56,70 @@ import Testing
         #expect(server.errorText.contains("SIGTERM"))
     }
 
+    /// One message over a raw connection, pipelined; returns the reply to its final dot.
+    private func sendOneMessage(to port: UInt16) throws -> (String?, SocketAddress) {
+        let session = LineClient(try #require(try LocalPeer.connect(port: port)))
+        #expect(try session.readLine()?.hasPrefix("220 ") == true)
+        try session.send("HELO client.test\r\nMAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.com>\r\nRCPT TO:<carol@example.com>\r\nDATA")
+        for _ in 0..<5 { _ = try session.readLine() }
+        try session.send("Subject: hi\r\n\r\nhello\r\n.\r\nQUIT")
+        let reply = try session.readLine()
+        _ = try session.readToEnd()
+        return (reply, try session.peer.address)
+    }
+
+    /// Postfix's smtpd lines: the session, each message with its envelope
+    /// and size, each recipient's fate with the reply; never the content.
+    @Test func eachSessionAndMessageIsLoggedAsPostfixDoes() throws {
+        let maildir = try TemporaryDirectory()
+        defer { maildir.remove() }
+        let (server, port) = try startServer(["--maildir", maildir.path])
+        let (delivered, firstPeer) = try sendOneMessage(to: port)
+        #expect(delivered == "250 OK")
+        // The Maildir is gone: the next message cannot be stored.
+        maildir.remove()
+        let (rejected, secondPeer) = try sendOneMessage(to: port)
+        #expect(rejected?.hasPrefix("451 ") == true)
+        server.send(signal: SIGTERM)
+        #expect(try server.waitForExit(within: .seconds(10)) == .exited(0))
+        let lines = server.errorText.split(separator: "\n").map { String($0.replacing(/[0-9A-F]{12}/, with: "ID")) }
+        #expect(firstPeer.host == "127.0.0.1" && secondPeer.host == "127.0.0.1")
+        let session = [
+            "smtp-server: connect from unknown[127.0.0.1]",
+            "smtp-server: ID: client=unknown[127.0.0.1]",
+            "smtp-server: ID: from=<alice@example.com>, size=22, nrcpt=2",
+        ]
+        let end = "smtp-server: disconnect from unknown[127.0.0.1] helo=1 mail=1 rcpt=2 data=1 quit=1 commands=6"
+        let stored = session + [
+            "smtp-server: ID: to=<bob@example.com>, status=sent (250 OK)",
+            "smtp-server: ID: to=<carol@example.com>, status=sent (250 OK)", end,
+        ]
+        let failed = session + [
+            "smtp-server: ID: to=<bob@example.com>, status=deferred (\(rejected ?? ""))",
+            "smtp-server: ID: to=<carol@example.com>, status=deferred (\(rejected ?? ""))", end,
+        ]
+        let sessions = lines.filter { !$0.hasPrefix("smtp-server: open-file") && !$0.contains("SIGTERM") }
+        #expect(sessions == stored + failed)
+        #expect(!server.errorText.contains("hello"))
+    }
+
+    @Test func quietLogsNothing() throws {
+        let (server, port) = try startServer(["--discard", "--quiet"])
+        #expect(try sendOneMessage(to: port).0 == "250 OK")
+        server.send(signal: SIGTERM)
+        #expect(try server.waitForExit(within: .seconds(10)) == .exited(0))
+        #expect(server.errorText == "")
+    }
+
+    @Test func aTakenPortIsOneLineNamingTheAddressAndStatus1() throws {
+        let (first, port) = try startServer(["--discard"])
+        let second = try ChildProcess(product: "smtp-server", arguments: ["--port", String(port)])
+        #expect(try second.waitForExit() == .exited(1))
+        #expect(second.errorText == "smtp-server: cannot listen on 127.0.0.1:\(port): bind failed: Address already in use (EADDRINUSE)\n")
+        first.send(signal: SIGTERM)
+        #expect(try first.waitForExit(within: .seconds(10)) == .exited(0))
+    }
+
     @Test func sigtermAnswersAnOpenSession421AndExits0() throws {
         let (server, port) = try startServer(["--discard", "--hostname", "mx.test"])
         let session = try #require(try LocalPeer.connect(port: port))
@@ -73,7 +138,7 @@ import Testing
         #expect(String(decoding: server.output, as: UTF8.self).hasPrefix("usage: smtp-server"))
     }
 
-    @Test(arguments: [["--bogus"], ["--port", "65536"], ["--maildir", "/tmp", "--discard"], ["--size"]])
+    @Test(arguments: [["--bogus"], ["--port", "65536"], ["--maildir", "/tmp", "--discard"], ["--size"], ["--timeout", "0"], ["--timeout", "300"]])
     func aBadCommandLineExits2(arguments: [String]) throws {
         let server = try ChildProcess(product: "smtp-server", arguments: arguments)
         #expect(try server.waitForExit() == .exited(2))

@@ -140,7 +140,7 @@ extension Faults {
         /// false if it does not within 10 s.
         private func roundTrip(_ byte: UInt8, through peer: Socket, on loop: EventLoop) throws -> Bool {
             var sent = byte
-            guard Glibc.write(peer.descriptor, &sent, 1) == 1 else { throw SystemError(.write, errno: errno) }
+            guard Glibc.write(peer.descriptor, &sent, 1) == 1 else { throw SystemError(.write, errno: Errno(rawValue: errno)) }
             let deadline = Deadline(.seconds(10))
             var reply: UInt8 = 0
             while Glibc.read(peer.descriptor, &reply, 1) != 1 {

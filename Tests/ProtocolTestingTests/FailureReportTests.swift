@@ -49,6 +49,30 @@ import Testing
             """)
     }
 
+    /// The line S* waited for may have arrived slightly wrong: the report
+    /// shows every line it passed over.
+    @Test func aSkipThatNeverMatchesShowsTheLinesItSkipped() throws {
+        let report = try failure("!deadline 100ms\nS: 220 ready\nS* ^250 .*\nS: after\n", against: Announcer.server("220 ready\r\n250-a\r\n25O b\r\n"))
+        #expect(report?.kind == .deadlineExceeded)
+        #expect(report?.description == """
+            dialogue "t.txt" failed at t.txt:3 (chunking: whole)
+            transcript so far:
+              S: 220 ready
+              S: 250-a   (skipped by S*)
+              S: 25O b   (skipped by S*)
+            expected: S* ^250 .*
+            received: nothing within 100ms (after skipping 2 lines)
+            steps not reached:
+              t.txt:4  S: after
+            """)
+    }
+
+    @Test func aSkipThatMatchesKeepsTheSkippedLinesInTheTranscript() throws {
+        let report = try failure("S* ^250 .*\nS: after\n", against: Announcer.server("250-a\r\n250 b\r\nlater\r\n"))
+        #expect(report?.transcript == ["S: 250-a   (skipped by S*)", "S: 250 b"])
+        #expect(report?.received == "S: later")
+    }
+
     @Test func aLineWithoutItsEndingIsShownAsItArrived() throws {
         let report = try failure("!deadline 100ms\nS: 250 OK\n", against: Announcer.server("250 O"))
         #expect(report?.received == "\"250 O\" with no line ending within 100ms")

@@ -111,7 +111,7 @@ import Testing
         let error = #expect(throws: TranscriptError.self) {
             try Dialogue(contentsOfFile: "Transcripts/no-such-file.txt", relativeTo: #filePath)
         }
-        #expect(error?.description == "Transcripts/no-such-file.txt: cannot read: No such file or directory")
+        #expect(error?.description == "Transcripts/no-such-file.txt: cannot read: No such file or directory (ENOENT)")
     }
 
     @Test func aTranscriptFileIsFoundNextToTheTestSource() throws {

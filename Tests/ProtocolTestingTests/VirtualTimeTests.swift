@@ -41,5 +41,6 @@ import Testing
         let report = #expect(throws: DialogueFailure.self) { try dialogue.run(against: .tcp(host: "127.0.0.1", port: 9)) }
         #expect(report?.kind == .unsupported)
         #expect(report?.location == StepLocation(file: "tcp.txt", line: 2))
+        #expect(report?.received == "uses virtual time (T+), which needs an in-process server; the server at 127.0.0.1:9 keeps its own time")
     }
 }

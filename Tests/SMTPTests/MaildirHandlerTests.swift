@@ -67,6 +67,9 @@ import Testing
         let temporary = try TemporaryDirectory()
         defer { temporary.remove() }
         try temporary.write([], to: "file")
-        #expect(throws: MaildirError.self) { _ = try MaildirHandler(directory: temporary.path + "/file") }
+        let file = (temporary.path + "/file").replacing("//", with: "/")
+        #expect(throws: SystemError(.mkdir, errno: .fileExists, path: file)) {
+            _ = try MaildirHandler(directory: temporary.path + "/file")
+        }
     }
 }

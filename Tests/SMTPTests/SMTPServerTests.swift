@@ -26,15 +26,15 @@ import Testing
         #expect(loop.dispatchers.isEmpty, "a refused channel must not stay in the loop (smtpd leaked it)")
     }
 
-    @Test(arguments: [("127.0.0.1", AF_INET), ("::1", AF_INET6)])
-    func listeningSocketFamily(host: String, family: Int32) throws {
+    @Test(arguments: [("127.0.0.1", SocketFamily.ipv4), ("::1", .ipv6)])
+    func listeningSocketFamily(host: String, family: SocketFamily) throws {
         // T-SM-7, T-SM-8
         let loop = try EventLoop()
         defer { loop.closeAll() }
         let server = try SMTPServer(configuration: .testing(), handler: ClosureHandler { _ in .ok }, loop: loop)
         do {
             try server.listen(on: try SocketAddress(ip: host, port: 0))
-        } catch let error as SystemError where error.errno == EADDRNOTAVAIL || error.errno == EAFNOSUPPORT {
+        } catch let error as SystemError where error.errno == .addressNotAvailable || error.errno == .addressFamilyNotSupported {
             return // no IPv6 on this machine
         }
         #expect(try server.socket?.familyAndType().family == family)
@@ -48,7 +48,7 @@ import Testing
         try first.listen(on: .ipv4(port: 0))
         let taken = try first.localAddress
         let second = try SMTPServer(configuration: .testing(), handler: ClosureHandler { _ in .ok }, loop: loop)
-        #expect(throws: SystemError(.bind, errno: EADDRINUSE)) {
+        #expect(throws: SystemError(.bind, errno: .addressInUse)) {
             // Both sockets set SO_REUSEADDR, but a listening port stays taken.
             try second.listen(on: taken)
         }
@@ -58,12 +58,12 @@ import Testing
     /// T-SM-16 and T-SM-67 over TCP, on IPv4 and (test_smtpd's IPv6 re-run)
     /// IPv6, with the kit as the client: each run delivers the message, from
     /// a peer of the listening socket's family.
-    @Test(arguments: [("127.0.0.1", AF_INET), ("::1", AF_INET6)])
-    func acceptedSessionDeliversOverTCP(host: String, family: Int32) throws {
+    @Test(arguments: [("127.0.0.1", SocketFamily.ipv4), ("::1", .ipv6)])
+    func acceptedSessionDeliversOverTCP(host: String, family: SocketFamily) throws {
         let server: TCPSMTPServer
         do {
             server = try TCPSMTPServer(host: host)
-        } catch let error as SystemError where error.errno == EADDRNOTAVAIL || error.errno == EAFNOSUPPORT {
+        } catch let error as SystemError where error.errno == .addressNotAvailable || error.errno == .addressFamilyNotSupported {
             return // no IPv6 on this machine
         }
         // Over TCP each run waits 50 ms for stray output: a sample of the splits.

@@ -43,6 +43,8 @@ public final class ChildProcess {
     private var closeInputWhenSent = false
     private var inputError: Int32?
     private var exitStatus: ExitStatus?
+    /// Where ``errorOutputContains(_:within:)`` resumes its search for each text.
+    private var errorSearchedUpTo: [[UInt8]: Int] = [:]
 
     /// Starts the executable product `name` built next to the test bundle.
     /// - Throws: ``BuiltProductNotFound`` when there is no such product.
@@ -171,6 +173,25 @@ public final class ChildProcess {
             }
             if line.contains(text) { return line }
         }
+    }
+
+    /// Reads until standard error holds `text` (a program's log line, say);
+    /// false when the child closes its standard error or `limit` passes
+    /// first. Each byte is searched once however often this is called for
+    /// the same text, so watching a chatty program's log stays cheap.
+    ///
+    ///     #expect(try server.errorOutputContains("127.0.0.1:50312: disconnected\n"))
+    public func errorOutputContains(_ text: String, within limit: Duration = .seconds(30)) throws -> Bool {
+        let needle = Array(text.utf8)
+        func found() -> Bool {
+            let start = errorSearchedUpTo[needle] ?? 0
+            guard errorOutput.count - start >= needle.count else { return false }
+            if errorOutput[start...].firstRange(of: needle) != nil { return true }
+            errorSearchedUpTo[needle] = errorOutput.count - needle.count + 1
+            return false
+        }
+        try pump(until: Deadline(limit)) { found() || errorDescriptor < 0 }
+        return found()
     }
 
     /// Every line of standard output that is there or arrives during

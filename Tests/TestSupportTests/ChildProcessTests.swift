@@ -48,6 +48,16 @@ import Testing
         #expect(throws: SystemCallFailure.self) { try child.write(Array("three\n".utf8)) }
     }
 
+    @Test func standardErrorIsWatchedForATextAsItArrives() throws {
+        let child = try ChildProcess(path: "/bin/sh", arguments: ["-c", "echo one >&2; read line; echo \"two $line\" >&2"], input: .open)
+        #expect(try child.errorOutputContains("one\n"))
+        #expect(try !child.errorOutputContains("two", within: .milliseconds(50)))
+        try child.write(Array("three\n".utf8))
+        #expect(try child.errorOutputContains("two three\n"))
+        #expect(try child.waitForExit() == .exited(0))
+        #expect(try !child.errorOutputContains("four"))
+    }
+
     @Test func emptyInputIsAtItsEndAtOnce() throws {
         let child = try ChildProcess(path: "/bin/cat")
         #expect(try child.waitForExit() == .exited(0))

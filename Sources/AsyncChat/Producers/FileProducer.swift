@@ -1,5 +1,4 @@
 import AsyncCore
-import Glibc
 
 /// Streams a file in chunks, opened now and closed when exhausted.
 ///
@@ -10,17 +9,17 @@ import Glibc
 /// Reads are ordinary blocking reads of a local file, one chunk at a time,
 /// and only when the socket has room for more.
 public final class FileProducer: Producer {
-    private var descriptor: Int32
+    private var file: FileDescriptor?
+    private let path: String
     private let chunkSize: Int
-    /// The read error that ended the file early, if one did.
+    /// The read error that ended the file early, if one did; it names the path.
     public private(set) var readError: SystemError?
 
     /// Opens `path` for reading.
-    /// - Throws: ``SystemError`` with call `.open` when the file cannot be opened.
+    /// - Throws: ``SystemError`` with call `.open` and the path when the file cannot be opened.
     public init(path: String, chunkSize: Int = 65536) throws(SystemError) {
-        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw SystemError(.open, errno: errno) }
-        self.descriptor = descriptor
+        file = try FileDescriptor.open(path, .readOnly)
+        self.path = path
         self.chunkSize = max(1, chunkSize)
     }
 
@@ -29,15 +28,13 @@ public final class FileProducer: Producer {
     }
 
     public func more() -> [UInt8]? {
-        guard descriptor >= 0 else { return nil }
+        guard let file else { return nil }
         var chunk = [UInt8](repeating: 0, count: chunkSize)
-        var count = -1
-        while count < 0 {
-            count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0, errno != EINTR {
-                readError = SystemError(.read, errno: errno)
-                break
-            }
+        let read = chunk.withUnsafeMutableBytes { raw in Result { () throws(SystemError) in try file.read(into: raw) } }
+        var count = 0
+        switch read {
+        case .success(let bytes): count = bytes
+        case .failure(let error): readError = error.naming(path)
         }
         guard count > 0 else {
             finish()
@@ -48,7 +45,7 @@ public final class FileProducer: Producer {
     }
 
     private func finish() {
-        if descriptor >= 0 { _ = Glibc.close(descriptor) }
-        descriptor = -1
+        try? file?.close()
+        file = nil
     }
 }

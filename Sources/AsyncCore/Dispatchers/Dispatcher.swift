@@ -1,4 +1,3 @@
-import CSystem
 import Glibc
 
 /// A non-blocking socket with asyncore's event hooks; subclass it and override
@@ -86,7 +85,7 @@ open class Dispatcher: CustomStringConvertible {
 
     /// Makes a non-blocking, close-on-exec socket and registers it; a socket
     /// this dispatcher already had is closed first.
-    public func createSocket(family: Int32 = AF_INET, type: Int32 = Int32(SOCK_STREAM.rawValue)) throws(SystemError) {
+    public func createSocket(family: SocketFamily = .ipv4, type: SocketType = .stream) throws(SystemError) {
         let socket = try Socket.make(family: family, type: type)
         attach(socket.descriptor)
     }
@@ -118,7 +117,7 @@ open class Dispatcher: CustomStringConvertible {
 
     /// Sets `SO_REUSEADDR`, so a restarted server can bind its port at once.
     public func setReuseAddress() throws(SystemError) {
-        try requireSocket(.setsockopt).setOption(level: SOL_SOCKET, name: SO_REUSEADDR, value: 1)
+        try requireSocket(.setsockopt).setOption(.reuseAddress, to: 1)
     }
 
     /// Binds to `address`, making a socket of its family first if there is none.
@@ -129,7 +128,7 @@ open class Dispatcher: CustomStringConvertible {
 
     /// Starts listening; the default backlog is the system maximum (`SOMAXCONN`),
     /// not asyncore's 5.
-    public func listen(backlog: Int32 = SOMAXCONN) throws(SystemError) {
+    public func listen(backlog: Int32 = Socket.maximumBacklog) throws(SystemError) {
         let socket = try requireSocket(.listen)
         try socket.listen(backlog: backlog)
         accepting = true
@@ -146,7 +145,7 @@ open class Dispatcher: CustomStringConvertible {
     }
 
     private func requireSocket(_ call: SystemCall) throws(SystemError) -> Socket {
-        guard let socket else { throw SystemError(call, errno: EBADF) }
+        guard let socket else { throw SystemError(call, errno: .badFileDescriptor) }
         return socket
     }
 
@@ -182,18 +181,27 @@ open class Dispatcher: CustomStringConvertible {
     }
 
     func finishConnect(_ events: ReadyEvents) {
-        let pending = usesFileIO ? 0 : ((try? requireSocket(.getsockopt).pendingError()) ?? EBADF)
-        if pending != 0 {
+        if !usesFileIO, let pending = pendingSocketError(ifUnreadable: .badFileDescriptor) {
             failConnect(SystemError(.connect, errno: pending))
             return
         }
         guard events.contains(.write) else {
-            if !events.isDisjoint(with: [.hangup, .error]) { failConnect(SystemError(.connect, errno: ECONNREFUSED)) }
+            // A refused connect can show as a hang-up before its error is set.
+            if !events.isDisjoint(with: [.hangup, .error]) { failConnect(SystemError(.connect, errno: .connectionRefused)) }
             return
         }
         connecting = false
         connected = true
         invoke { try $0.handleConnect() }
+    }
+
+    /// The socket's pending error (`SO_ERROR`), or `unreadable` when it cannot be read.
+    private func pendingSocketError(ifUnreadable unreadable: Errno?) -> Errno? {
+        do {
+            return try requireSocket(.getsockopt).pendingError()
+        } catch {
+            return unreadable
+        }
     }
 
     private func failConnect(_ error: SystemError) {
@@ -215,16 +223,11 @@ open class Dispatcher: CustomStringConvertible {
         guard accepting, !acceptPaused, let socket else { return nil }
         do {
             return try socket.accept()
-        } catch {
-            switch error.errno {
-            case ECONNABORTED, EPROTO, EPERM, ENETDOWN, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH, ENETUNREACH:
-                return nil
-            case EMFILE, ENFILE, ENOBUFS, ENOMEM:
-                pauseAccepting(error)
-                return nil
-            default:
-                throw error
-            }
+        } catch where error.isAbortedConnection {
+            return nil
+        } catch where error.isOutOfResources {
+            pauseAccepting(error)
+            return nil
         }
     }
 
@@ -283,8 +286,8 @@ open class Dispatcher: CustomStringConvertible {
         guard isOpen, !vectors.isEmpty else { return 0 }
         do throws(SystemError) {
             if usesFileIO {
-                return try FileDispatcher.withoutSIGPIPE { () throws(SystemError) -> Int? in
-                    try Syscall.nonBlocking(.writev) { writev(descriptor, vectors.baseAddress, Int32(vectors.count)) }
+                return try SignalMask.withBrokenPipeHeld { () throws(SystemError) -> Int? in
+                    try FileDescriptor(rawValue: descriptor).writeIfReady(vectors: vectors)
                 } ?? 0
             }
             return try Socket(descriptor: descriptor).send(vectors: vectors) ?? 0
@@ -337,15 +340,15 @@ open class Dispatcher: CustomStringConvertible {
 
     private func readRaw(into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int? {
         if usesFileIO {
-            return try Syscall.nonBlocking(.read) { Glibc.read(descriptor, buffer.baseAddress, buffer.count) }
+            return try FileDescriptor(rawValue: descriptor).readIfReady(into: buffer)
         }
         return try Socket(descriptor: descriptor).receive(into: buffer)
     }
 
     private func writeRaw(_ bytes: UnsafeRawBufferPointer) throws(SystemError) -> Int? {
         if usesFileIO {
-            return try FileDispatcher.withoutSIGPIPE { () throws(SystemError) -> Int? in
-                try Syscall.nonBlocking(.write) { Glibc.write(descriptor, bytes.baseAddress, bytes.count) }
+            return try SignalMask.withBrokenPipeHeld { () throws(SystemError) -> Int? in
+                try FileDescriptor(rawValue: descriptor).writeIfReady(bytes)
             }
         }
         return try Socket(descriptor: descriptor).send(bytes)
@@ -355,7 +358,7 @@ open class Dispatcher: CustomStringConvertible {
     public func shutdownOutput() throws(SystemError) {
         guard let socket, !usesFileIO else { return }
         do throws(SystemError) {
-            try socket.shutdown(Int32(SHUT_WR))
+            try socket.shutdown(.write)
         } catch where error.isDisconnect {
             markDisconnected()
         }
@@ -510,8 +513,9 @@ open class Dispatcher: CustomStringConvertible {
             invoke { try $0.handleExpt() }
         }
         if isSameSocket, events.contains(.error) {
-            let pending = usesFileIO ? EPIPE : ((try? requireSocket(.getsockopt).pendingError()) ?? 0)
-            if pending != 0 { route(SystemError(.recv, errno: pending)) }
+            if let pending = usesFileIO ? .brokenPipe : pendingSocketError(ifUnreadable: nil) {
+                route(SystemError(.recv, errno: pending))
+            }
             loop.settle()
         }
     }

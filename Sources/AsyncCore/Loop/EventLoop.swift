@@ -1,6 +1,3 @@
-import CSystem
-import Glibc
-
 /// A single-threaded event loop: asyncore's socket map and `loop()` as an object.
 ///
 /// Every pass asks each dispatcher ``Dispatcher/readable()`` and
@@ -359,6 +356,6 @@ public final class EventLoop {
     private static func standardErrorLogger(_ line: String) {
         var text = line
         text.append("\n")
-        text.withUTF8 { bytes in _ = Glibc.write(2, bytes.baseAddress, bytes.count) }
+        text.withUTF8 { bytes in _ = try? FileDescriptor.standardError.writeAll(UnsafeRawBufferPointer(bytes)) }
     }
 }

@@ -1,5 +1,4 @@
 import Dispatch
-import Glibc
 import Synchronization
 
 /// An event loop running on a thread of its own: the way to embed a server
@@ -20,7 +19,7 @@ import Synchronization
 public final class EventLoopThread: Sendable {
     /// The running loop's handle.
     public let handle: LoopHandle
-    private let thread: pthread_t
+    private let thread: SystemThread
     private let joined = Mutex<Bool>(false)
 
     /// Starts a thread, makes a loop on it, runs `setup` there, and returns
@@ -51,23 +50,14 @@ public final class EventLoopThread: Sendable {
             }
             loop.closeAll()
         }
-        let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
-        var thread = pthread_t()
-        let status = pthread_create(&thread, nil, { raw in
-            Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue().run()
-            return nil
-        }, box)
-        guard status == 0 else {
-            Unmanaged<ThreadBody>.fromOpaque(box).release()
-            throw SystemError(.pthreadCreate, errno: status)
-        }
+        let thread = try SystemThread.start(body)
         started.wait()
         switch outcome.withLock({ $0 })! {
         case .success(let handle):
             self.handle = handle
             self.thread = thread
         case .failure(let error):
-            pthread_join(thread, nil)
+            thread.join()
             throw error
         }
     }
@@ -78,7 +68,7 @@ public final class EventLoopThread: Sendable {
         handle.stop()
         joined.withLock { done in
             guard !done else { return }
-            pthread_join(thread, nil)
+            thread.join()
             done = true
         }
     }
@@ -86,9 +76,4 @@ public final class EventLoopThread: Sendable {
     deinit {
         stop()
     }
-}
-
-private final class ThreadBody: Sendable {
-    let run: @Sendable () -> Void
-    init(_ run: @escaping @Sendable () -> Void) { self.run = run }
 }

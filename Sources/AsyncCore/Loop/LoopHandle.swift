@@ -1,5 +1,3 @@
-import CSystem
-import Glibc
 import Synchronization
 
 /// The one part of an ``EventLoop`` that other threads may touch: run a
@@ -16,18 +14,21 @@ import Synchronization
 /// The wake-up is an `eventfd` the loop polls; waking an idle loop costs one
 /// `write`, and wakes that arrive before the loop drains them are coalesced.
 public final class LoopHandle: Sendable {
-    let wakeDescriptor: Int32
+    let wakeCounter: EventCounter
     private let jobs = Mutex<[LoopJob]>([])
     private let wakePending = Atomic<Bool>(false)
     private let stopRequested = Atomic<Bool>(false)
 
     init() throws(SystemError) {
-        wakeDescriptor = try Syscall.retrying(.eventfd) { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }
+        wakeCounter = try EventCounter.make()
     }
 
     deinit {
-        Syscall.close(wakeDescriptor)
+        wakeCounter.close()
     }
+
+    /// The descriptor the loop polls for wake-ups.
+    var wakeDescriptor: Int32 { wakeCounter.descriptor }
 
     /// Runs `body` on the loop's thread during its next pass, in the order
     /// posted. Closures posted after the loop is gone never run.
@@ -40,8 +41,7 @@ public final class LoopHandle: Sendable {
     /// Makes a loop blocked in its poll wait return now.
     public func wakeUp() {
         guard !wakePending.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        var one: UInt64 = 1
-        _ = Glibc.write(wakeDescriptor, &one, 8)
+        wakeCounter.increment()
     }
 
     /// Asks the loop to return from `run` after its current pass.
@@ -61,8 +61,7 @@ public final class LoopHandle: Sendable {
 
     /// Clears the eventfd and takes the posted jobs; called on the loop thread.
     func drain() -> [LoopJob] {
-        var count: UInt64 = 0
-        _ = Glibc.read(wakeDescriptor, &count, 8)
+        wakeCounter.reset()
         wakePending.store(false, ordering: .releasing)
         return jobs.withLock { queued in
             defer { queued.removeAll() }

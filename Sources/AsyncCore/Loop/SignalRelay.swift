@@ -1,4 +1,3 @@
-import Glibc
 import Synchronization
 
 /// Turns POSIX signals into loop callbacks. The C handler may only do
@@ -12,25 +11,14 @@ enum SignalRelay {
         wakeDescriptor.store(descriptor, ordering: .releasing)
         for signal in signals {
             precondition(signal > 0 && signal < 64, "signal number out of range: \(signal)")
-            var action = sigaction()
-            action.__sigaction_handler.sa_handler = { number in
-                // The interrupted code may be between a failed call and its
-                // read of errno; a failed write here (no loop left: fd -1)
-                // must not change what it reads.
-                let interruptedErrno = Glibc.errno
+            try SignalAction.install({ number in
+                // Only async-signal-safe work here; a failed increment (no
+                // loop left: fd -1) leaves the interrupted code's errno alone.
                 SignalRelay.pending.bitwiseOr(UInt64(1) << UInt64(number), ordering: .relaxed)
-                var one: UInt64 = 1
-                _ = Glibc.write(SignalRelay.wakeDescriptor.load(ordering: .relaxed), &one, 8)
-                Glibc.errno = interruptedErrno
-            }
-            action.sa_flags = SA_RESTART
-            sigemptyset(&action.sa_mask)
-            _ = try Syscall.retrying(.sigaction) { sigaction(signal, &action, nil) }
+                EventCounter(descriptor: SignalRelay.wakeDescriptor.load(ordering: .relaxed)).increment()
+            }, for: signal)
         }
-        var installed = sigset_t()
-        sigemptyset(&installed)
-        for signal in signals { sigaddset(&installed, signal) }
-        pthread_sigmask(SIG_UNBLOCK, &installed, nil)
+        SignalMask.unblock(signals)
     }
 
     static func uninstall(wakeDescriptor descriptor: Int32) {

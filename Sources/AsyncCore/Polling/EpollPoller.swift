@@ -1,19 +1,16 @@
-import CSystem
-import Glibc
-
 /// The `epoll` backend. Level-triggered, so it keeps asyncore's semantics: a
 /// handler that leaves input unread is called again on the next pass.
 final class EpollPoller: Poller {
     // Hot state is @exclusivity(unchecked), for the reason given in EventLoop.
-    private let epollFD: Int32
-    @exclusivity(unchecked) private var kernelEvents: [epoll_event]
-    /// Descriptors epoll refuses (regular files, `EPERM`) are always ready, as
-    /// `poll` reports them; they are kept here and reported on every wait.
+    private let epoll: Epoll
+    @exclusivity(unchecked) private var kernelEvents: EpollEventBuffer
+    /// Descriptors epoll refuses (regular files) are always ready, as `poll`
+    /// reports them; they are kept here and reported on every wait.
     @exclusivity(unchecked) private var alwaysReady: [Int32: (token: UInt64, interest: Interest)] = [:]
 
     init(capacity: Int = 1024) throws(SystemError) {
-        epollFD = try Syscall.retrying(.epollCreate) { epoll_create1(Int32(EPOLL_CLOEXEC)) }
-        kernelEvents = [epoll_event](repeating: epoll_event(), count: capacity)
+        epoll = try Epoll()
+        kernelEvents = EpollEventBuffer(capacity: capacity)
     }
 
     func update(fd: Int32, token: UInt64, from old: Interest, to new: Interest) throws(SystemError) {
@@ -21,41 +18,25 @@ final class EpollPoller: Poller {
             alwaysReady[fd] = new.isEmpty ? nil : (token, new)
             return
         }
-        let operation: Int32
         switch (old.isEmpty, new.isEmpty) {
-        case (true, true): return
-        case (true, false): operation = EPOLL_CTL_ADD
-        case (false, true): operation = EPOLL_CTL_DEL
-        case (false, false): operation = EPOLL_CTL_MOD
-        }
-        var event = epoll_event()
-        event.events = EpollPoller.mask(new)
-        event.data.u64 = token
-        if epoll_ctl(epollFD, operation, fd, &event) == 0 { return }
-        let error = Glibc.errno
-        if operation == EPOLL_CTL_ADD && error == EPERM {
-            alwaysReady[fd] = (token, new)
+        case (true, true):
             return
+        case (true, false):
+            if try !epoll.add(fd, events: EpollPoller.events(new), token: token) { alwaysReady[fd] = (token, new) }
+        case (false, true):
+            try epoll.remove(fd)
+        case (false, false):
+            try epoll.modify(fd, events: EpollPoller.events(new), token: token)
         }
-        if operation == EPOLL_CTL_DEL && (error == EBADF || error == ENOENT) { return }
-        throw SystemError(.epollCtl, errno: error)
     }
 
     func wait(timeoutMS: Int32, into ready: inout [ReadyEvent]) throws(SystemError) {
         ready.removeAll(keepingCapacity: true)
         let timeout = alwaysReady.isEmpty ? timeoutMS : 0
-        let capacity = Int32(kernelEvents.count)
-        let count = kernelEvents.withUnsafeMutableBufferPointer { buffer in
-            epoll_wait(epollFD, buffer.baseAddress, capacity, timeout)
-        }
-        if count < 0 {
-            let error = Glibc.errno
-            if error == EINTR { return }
-            throw SystemError(.epollWait, errno: error)
-        }
-        for index in 0..<Int(count) {
-            let event = kernelEvents[index]
-            ready.append(ReadyEvent(token: event.data.u64, events: EpollPoller.events(event.events)))
+        let count = try epoll.wait(into: &kernelEvents, timeoutMS: timeout)
+        for index in 0..<count {
+            let event = kernelEvents.event(at: index)
+            ready.append(ReadyEvent(token: event.token, events: EpollPoller.readyEvents(event.events)))
         }
         for (_, registration) in alwaysReady {
             var events: ReadyEvents = []
@@ -66,24 +47,24 @@ final class EpollPoller: Poller {
     }
 
     func close() {
-        Syscall.close(epollFD)
+        epoll.close()
     }
 
-    private static func mask(_ interest: Interest) -> UInt32 {
-        var mask: UInt32 = 0
-        if interest.contains(.read) { mask |= EPOLLIN.rawValue | EPOLLPRI.rawValue | EPOLLRDHUP.rawValue }
-        if interest.contains(.write) { mask |= EPOLLOUT.rawValue }
-        return mask
+    private static func events(_ interest: Interest) -> EpollEvents {
+        var events: EpollEvents = []
+        if interest.contains(.read) { events.formUnion([.input, .priority, .readHangup]) }
+        if interest.contains(.write) { events.insert(.output) }
+        return events
     }
 
-    private static func events(_ mask: UInt32) -> ReadyEvents {
+    private static func readyEvents(_ reported: EpollEvents) -> ReadyEvents {
         var events: ReadyEvents = []
-        if mask & EPOLLIN.rawValue != 0 { events.insert(.read) }
-        if mask & EPOLLOUT.rawValue != 0 { events.insert(.write) }
-        if mask & EPOLLPRI.rawValue != 0 { events.insert(.priority) }
-        if mask & EPOLLHUP.rawValue != 0 { events.insert(.hangup) }
-        if mask & EPOLLERR.rawValue != 0 { events.insert(.error) }
-        if mask & EPOLLRDHUP.rawValue != 0 { events.insert(.readHangup) }
+        if reported.contains(.input) { events.insert(.read) }
+        if reported.contains(.output) { events.insert(.write) }
+        if reported.contains(.priority) { events.insert(.priority) }
+        if reported.contains(.hangup) { events.insert(.hangup) }
+        if reported.contains(.error) { events.insert(.error) }
+        if reported.contains(.readHangup) { events.insert(.readHangup) }
         return events
     }
 }

@@ -1,72 +1,62 @@
-import CSystem
-import Glibc
-
-/// The `poll(2)` backend: one `pollfd` per registered descriptor, kept in a
-/// dense array that is patched on interest changes, never rebuilt per pass.
+/// The `poll(2)` backend: one entry per registered descriptor, kept in a
+/// dense set that is patched on interest changes, never rebuilt per pass.
 final class PollPoller: Poller {
     // Hot state is @exclusivity(unchecked), for the reason given in EventLoop.
-    @exclusivity(unchecked) private var descriptors: [pollfd] = []
+    @exclusivity(unchecked) private var entries = PollSet()
     @exclusivity(unchecked) private var tokens: [UInt64] = []
     @exclusivity(unchecked) private var indexByFD: [Int32: Int] = [:]
 
     func update(fd: Int32, token: UInt64, from old: Interest, to new: Interest) throws(SystemError) {
         if new.isEmpty {
             guard let index = indexByFD.removeValue(forKey: fd) else { return }
-            let last = descriptors.count - 1
+            let last = entries.count - 1
+            entries.removeMovingLast(at: index)
             if index != last {
-                descriptors[index] = descriptors[last]
                 tokens[index] = tokens[last]
-                indexByFD[descriptors[index].fd] = index
+                indexByFD[entries.descriptor(at: index)] = index
             }
-            descriptors.removeLast()
             tokens.removeLast()
             return
         }
-        let mask = PollPoller.mask(new)
+        let events = PollPoller.events(new)
         if let index = indexByFD[fd] {
-            descriptors[index].events = mask
+            entries.setEvents(events, at: index)
             tokens[index] = token
         } else {
-            indexByFD[fd] = descriptors.count
-            descriptors.append(pollfd(fd: fd, events: mask, revents: 0))
+            indexByFD[fd] = entries.count
+            entries.append(fd, events: events)
             tokens.append(token)
         }
     }
 
     func wait(timeoutMS: Int32, into ready: inout [ReadyEvent]) throws(SystemError) {
         ready.removeAll(keepingCapacity: true)
-        let count = descriptors.withUnsafeMutableBufferPointer { buffer in
-            Glibc.poll(buffer.baseAddress, nfds_t(buffer.count), timeoutMS)
-        }
-        if count < 0 {
-            let error = Glibc.errno
-            if error == EINTR { return }
-            throw SystemError(.poll, errno: error)
-        }
-        guard count > 0 else { return }
-        for index in descriptors.indices where descriptors[index].revents != 0 {
-            ready.append(ReadyEvent(token: tokens[index], events: PollPoller.events(descriptors[index].revents)))
-            descriptors[index].revents = 0
+        guard try entries.wait(timeoutMS: timeoutMS) > 0 else { return }
+        for index in 0..<entries.count {
+            let returned = entries.takeReturnedEvents(at: index)
+            if !returned.isEmpty {
+                ready.append(ReadyEvent(token: tokens[index], events: PollPoller.readyEvents(returned)))
+            }
         }
     }
 
     func close() {}
 
-    private static func mask(_ interest: Interest) -> Int16 {
-        var mask: Int16 = 0
-        if interest.contains(.read) { mask |= Int16(POLLIN) | Int16(POLLPRI) | CSYSTEM_POLLRDHUP }
-        if interest.contains(.write) { mask |= Int16(POLLOUT) }
-        return mask
+    private static func events(_ interest: Interest) -> PollEvents {
+        var events: PollEvents = []
+        if interest.contains(.read) { events.formUnion([.input, .priority, .readHangup]) }
+        if interest.contains(.write) { events.insert(.output) }
+        return events
     }
 
-    private static func events(_ mask: Int16) -> ReadyEvents {
+    private static func readyEvents(_ reported: PollEvents) -> ReadyEvents {
         var events: ReadyEvents = []
-        if mask & Int16(POLLIN) != 0 { events.insert(.read) }
-        if mask & Int16(POLLOUT) != 0 { events.insert(.write) }
-        if mask & Int16(POLLPRI) != 0 { events.insert(.priority) }
-        if mask & Int16(POLLHUP) != 0 { events.insert(.hangup) }
-        if mask & (Int16(POLLERR) | Int16(POLLNVAL)) != 0 { events.insert(.error) }
-        if mask & CSYSTEM_POLLRDHUP != 0 { events.insert(.readHangup) }
+        if reported.contains(.input) { events.insert(.read) }
+        if reported.contains(.output) { events.insert(.write) }
+        if reported.contains(.priority) { events.insert(.priority) }
+        if reported.contains(.hangup) { events.insert(.hangup) }
+        if !reported.isDisjoint(with: [.error, .invalid]) { events.insert(.error) }
+        if reported.contains(.readHangup) { events.insert(.readHangup) }
         return events
     }
 }

@@ -22,10 +22,17 @@ public struct Socket: Sendable, Hashable, CustomStringConvertible {
         self.descriptor = descriptor
     }
 
+    /// The longest backlog of pending connections the system allows (`SOMAXCONN`).
+    public static let maximumBacklog = SOMAXCONN
+
     /// A new non-blocking, close-on-exec socket. The corresponding C function is `socket`.
-    public static func make(family: Int32 = AF_INET, type: Int32 = Int32(SOCK_STREAM.rawValue)) throws(SystemError) -> Socket {
+    ///
+    /// ```swift
+    /// let socket = try Socket.make(family: .ipv6)   // a TCP socket for IPv6
+    /// ```
+    public static func make(family: SocketFamily = .ipv4, type: SocketType = .stream) throws(SystemError) -> Socket {
         let flags = Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue)
-        return Socket(descriptor: try Syscall.retrying(.socket) { Glibc.socket(family, type | flags, 0) })
+        return Socket(descriptor: try Syscall.retrying(.socket) { Glibc.socket(family.rawValue, type.rawValue | flags, 0) })
     }
 
     /// A connected pair of non-blocking Unix-domain stream sockets. The
@@ -39,16 +46,19 @@ public struct Socket: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "socket \(descriptor)" }
 
+    /// Binds the socket to `address`. The corresponding C function is `bind`.
+    /// - Throws: ``SystemError`` with call `.bind`, naming the path of a Unix-domain address.
     public func bind(to address: SocketAddress) throws(SystemError) {
-        _ = try Syscall.retrying(.bind) { address.withSockAddr { Glibc.bind(descriptor, $0, $1) } }
+        _ = try Syscall.retrying(.bind, path: address.unixPath) { address.withSockAddr { Glibc.bind(descriptor, $0, $1) } }
     }
 
+    /// Starts listening for connections. The corresponding C function is `listen`.
     public func listen(backlog: Int32) throws(SystemError) {
         _ = try Syscall.retrying(.listen) { Glibc.listen(descriptor, backlog) }
     }
 
     /// Accepts one pending connection as a non-blocking, close-on-exec socket;
-    /// nil when none is pending.
+    /// nil when none is pending. The corresponding C function is `accept4`.
     public func accept() throws(SystemError) -> (Socket, SocketAddress)? {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
@@ -64,22 +74,24 @@ public struct Socket: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Starts a connection. Returns true when it completed at once, false when
-    /// it is in progress (`EINPROGRESS`): the socket turns writable when it ends.
+    /// it is in progress (`EINPROGRESS`): the socket turns writable when it
+    /// ends. The corresponding C function is `connect`.
     /// - Throws: ``SystemError`` with call `.connect`, including `EAGAIN`: a
     ///   Unix-domain listener with a full backlog (or a host out of local
     ///   ports) refuses at once, and no connection is left in progress.
     public func connect(to address: SocketAddress) throws(SystemError) -> Bool {
         let result = address.withSockAddr { Glibc.connect(descriptor, $0, $1) }
         if result == 0 { return true }
-        switch Glibc.errno {
-        case EINPROGRESS, EALREADY, EINTR: return false
-        case EISCONN: return true
-        case let error: throw SystemError(.connect, errno: error)
+        switch Errno.current {
+        case .nowInProgress, .alreadyInProcess, .interrupted: return false
+        case .socketIsConnected: return true
+        case let error: throw SystemError(.connect, errno: error, path: address.unixPath)
         }
     }
 
     /// Sends what the socket takes now, with `MSG_NOSIGNAL` so a closed peer is
-    /// `EPIPE`, never `SIGPIPE`. Returns the bytes sent, or nil when it would block.
+    /// `EPIPE`, never `SIGPIPE`. Returns the bytes sent, or nil when it would
+    /// block. The corresponding C function is `send`.
     public func send(_ bytes: UnsafeRawBufferPointer) throws(SystemError) -> Int? {
         try Syscall.nonBlocking(.send) { Glibc.send(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL)) }
     }
@@ -93,42 +105,75 @@ public struct Socket: Sendable, Hashable, CustomStringConvertible {
         return try Syscall.nonBlocking(.send) { sendmsg(descriptor, &message, Int32(MSG_NOSIGNAL)) }
     }
 
-    /// Receives into `buffer`: the byte count, 0 at end of input, nil when it would block.
-    public func receive(into buffer: UnsafeMutableRawBufferPointer, flags: Int32 = 0) throws(SystemError) -> Int? {
-        try Syscall.nonBlocking(.recv) { Glibc.recv(descriptor, buffer.baseAddress, buffer.count, flags) }
+    /// Receives into `buffer`: the byte count, 0 at end of input, nil when it
+    /// would block. The corresponding C function is `recv`.
+    public func receive(into buffer: UnsafeMutableRawBufferPointer, flags: ReceiveFlags = []) throws(SystemError) -> Int? {
+        try Syscall.nonBlocking(.recv) { Glibc.recv(descriptor, buffer.baseAddress, buffer.count, flags.rawValue) }
     }
 
-    /// Shuts down one or both directions (`SHUT_WR` sends a FIN).
-    public func shutdown(_ how: Int32) throws(SystemError) {
-        _ = try Syscall.retrying(.shutdown) { Glibc.shutdown(descriptor, how) }
+    /// Shuts down one or both directions (`.write` sends a FIN). The
+    /// corresponding C function is `shutdown`.
+    public func shutdown(_ direction: ShutdownDirection) throws(SystemError) {
+        _ = try Syscall.retrying(.shutdown) { Glibc.shutdown(descriptor, direction.rawValue) }
     }
 
+    /// Closes the descriptor. The corresponding C function is `close`.
     public func close() {
         Syscall.close(descriptor)
     }
 
-    public func setOption(level: Int32, name: Int32, value: Int32) throws(SystemError) {
+    /// Sets an integer or on/off option (1 on, 0 off). The corresponding C
+    /// function is `setsockopt`.
+    public func setOption(_ option: SocketOption, to value: Int) throws(SystemError) {
+        try setOption(level: option.level, name: option.name, value: Int32(clamping: value))
+    }
+
+    /// An option's current value. The corresponding C function is `getsockopt`.
+    public func option(_ wanted: SocketOption) throws(SystemError) -> Int {
+        Int(try option(level: wanted.level, name: wanted.name))
+    }
+
+    /// The error a failed non-blocking connect left (`SO_ERROR`), or nil.
+    /// Reading it clears it.
+    public func pendingError() throws(SystemError) -> Errno? {
+        let value = try option(level: SOL_SOCKET, name: SO_ERROR)
+        return value == 0 ? nil : Errno(rawValue: value)
+    }
+
+    /// The socket's family (`SO_DOMAIN`) and type (`SO_TYPE`).
+    /// - Throws: ``SystemError`` with call `.getsockopt`, and `EAFNOSUPPORT`
+    ///   or `ESOCKTNOSUPPORT` for a family or type this library does not handle.
+    public func familyAndType() throws(SystemError) -> (family: SocketFamily, type: SocketType) {
+        guard let family = SocketFamily(rawValue: try option(level: SOL_SOCKET, name: SO_DOMAIN)) else {
+            throw SystemError(.getsockopt, errno: .addressFamilyNotSupported)
+        }
+        guard let type = SocketType(rawValue: try option(level: SOL_SOCKET, name: SO_TYPE)) else {
+            throw SystemError(.getsockopt, errno: .socketTypeNotSupported)
+        }
+        return (family, type)
+    }
+
+    /// The bytes sent but not yet taken by the peer: for Unix-domain sockets
+    /// those its receiver has not read, for TCP those not yet acknowledged.
+    /// The corresponding C function is `ioctl` (`TIOCOUTQ`).
+    package func unsentByteCount() throws(SystemError) -> Int {
+        var count: Int32 = 0
+        _ = try Syscall.retrying(.ioctl) { ioctl(descriptor, UInt(TIOCOUTQ), &count) }
+        return Int(count)
+    }
+
+    private func setOption(level: Int32, name: Int32, value: Int32) throws(SystemError) {
         var value = value
         _ = try Syscall.retrying(.setsockopt) {
             setsockopt(descriptor, level, name, &value, socklen_t(MemoryLayout<Int32>.size))
         }
     }
 
-    public func option(level: Int32, name: Int32) throws(SystemError) -> Int32 {
+    private func option(level: Int32, name: Int32) throws(SystemError) -> Int32 {
         var value: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
         _ = try Syscall.retrying(.getsockopt) { getsockopt(descriptor, level, name, &value, &length) }
         return value
-    }
-
-    /// The error a failed non-blocking connect left (`SO_ERROR`), or 0.
-    public func pendingError() throws(SystemError) -> Int32 {
-        try option(level: SOL_SOCKET, name: SO_ERROR)
-    }
-
-    /// The socket's family (`SO_DOMAIN`) and type (`SO_TYPE`).
-    public func familyAndType() throws(SystemError) -> (family: Int32, type: Int32) {
-        (try option(level: SOL_SOCKET, name: SO_DOMAIN), try option(level: SOL_SOCKET, name: SO_TYPE))
     }
 
     /// The address this socket is bound to. The corresponding C function is `getsockname`.
@@ -152,7 +197,7 @@ public struct Socket: Sendable, Hashable, CustomStringConvertible {
             }
         }
         guard let decoded = Socket.decode(&storage, length: length) else {
-            throw SystemError(call, errno: EAFNOSUPPORT)
+            throw SystemError(call, errno: .addressFamilyNotSupported)
         }
         return decoded
     }

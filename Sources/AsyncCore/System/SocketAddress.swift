@@ -18,7 +18,7 @@ public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
     /// A numeric IPv4 address; `"0.0.0.0"` binds every interface.
     /// Traps on text that is not a dotted quad: use ``init(ip:port:)`` for input.
     public static func ipv4(_ host: String = "127.0.0.1", port: UInt16) -> SocketAddress {
-        precondition((try? SocketAddress(ip: host, port: port))?.family == AF_INET, "not an IPv4 address: \(host)")
+        precondition((try? SocketAddress(ip: host, port: port))?.family == .ipv4, "not an IPv4 address: \(host)")
         return .ipv4(host: host, port: port)
     }
 
@@ -73,13 +73,19 @@ public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
         return found
     }
 
-    /// The address family constant (`AF_INET`, `AF_INET6` or `AF_UNIX`).
-    public var family: Int32 {
+    /// The address family: `.ipv4`, `.ipv6` or `.unix`.
+    public var family: SocketFamily {
         switch self {
-        case .ipv4: return AF_INET
-        case .ipv6: return AF_INET6
-        case .unix: return AF_UNIX
+        case .ipv4: return .ipv4
+        case .ipv6: return .ipv6
+        case .unix: return .unix
         }
+    }
+
+    /// The path of a Unix-domain address, for naming it in a ``SystemError``.
+    var unixPath: String? {
+        if case .unix(let path) = self { return path }
+        return nil
     }
 
     /// The port, or nil for a Unix-domain address.

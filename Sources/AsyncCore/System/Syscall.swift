@@ -5,17 +5,17 @@ import Glibc
 enum Syscall {
     @inline(__always)
     static func retrying<Result: FixedWidthInteger>(
-        _ call: SystemCall, _ body: () -> Result
+        _ call: SystemCall, path: String? = nil, _ body: () -> Result
     ) throws(SystemError) -> Result {
         while true {
             let result = body()
             if result != -1 { return result }
-            let error = Glibc.errno
-            if error != EINTR { throw SystemError(call, errno: error) }
+            let error = Errno.current
+            if error != .interrupted { throw SystemError(call, errno: error, path: path) }
         }
     }
 
-    /// Like ``retrying(_:_:)``, but `EAGAIN` is an answer, not an error: nil.
+    /// Like ``retrying(_:path:_:)``, but `EAGAIN` is an answer, not an error: nil.
     @inline(__always)
     static func nonBlocking<Result: FixedWidthInteger>(
         _ call: SystemCall, _ body: () -> Result
@@ -23,9 +23,9 @@ enum Syscall {
         while true {
             let result = body()
             if result != -1 { return result }
-            let error = Glibc.errno
-            if error == EAGAIN || error == EWOULDBLOCK { return nil }
-            if error != EINTR { throw SystemError(call, errno: error) }
+            let error = Errno.current
+            if error == .wouldBlock { return nil }
+            if error != .interrupted { throw SystemError(call, errno: error) }
         }
     }
 
@@ -39,10 +39,5 @@ enum Syscall {
         if flags & O_NONBLOCK == 0 {
             _ = try retrying(.fcntl) { fcntl(fd, F_SETFL, flags | O_NONBLOCK) }
         }
-    }
-
-    static func setCloseOnExec(_ fd: Int32) throws(SystemError) {
-        let flags = try retrying(.fcntl) { fcntl(fd, F_GETFD) }
-        _ = try retrying(.fcntl) { fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
     }
 }

@@ -75,7 +75,7 @@ func frameStream(
     let channel = try RecordingChannel(socket: local, loop: loop)
     configure(channel)
     try ChunkedFeeder(peer: peer, loop: loop).feed(stream, splitAt: cuts, into: channel)
-    try peer.shutdown(Int32(SHUT_WR))
+    try peer.shutdown(.write)
     try loop.run(until: { !channel.isOpen }, sourceLocation: sourceLocation)
     return channel
 }

@@ -9,7 +9,7 @@ import Testing
 func socketPair(type: __socket_type) throws -> (Socket, Socket) {
     var fds: [Int32] = [-1, -1]
     let flags = Int32(type.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue)
-    guard socketpair(AF_UNIX, flags, 0, &fds) == 0 else { throw SystemError(.socketpair, errno: errno) }
+    guard socketpair(AF_UNIX, flags, 0, &fds) == 0 else { throw SystemError(.socketpair, errno: Errno(rawValue: errno)) }
     return (Socket(descriptor: fds[0]), Socket(descriptor: fds[1]))
 }
 
@@ -30,7 +30,7 @@ func connectOverTCP(_ client: Dispatcher, loop: EventLoop, whileConnecting: () -
         return accepted != nil && !client.connecting
     })
     // Small writes leave at once, so chunked feeding makes small reads.
-    try accepted?.setOption(level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1)
+    try accepted?.setOption(.noDelay, to: 1)
     return accepted
 }
 

@@ -28,8 +28,7 @@ struct PeerSocket {
         do {
             if try !socket.connect(to: address) {
                 try peer.wait(for: Int16(POLLOUT), within: limit, "connect to \(address)")
-                let error = try socket.pendingError()
-                if error != 0 { throw SystemError(.connect, errno: error) }
+                if let error = try socket.pendingError() { throw SystemError(.connect, errno: error) }
             }
         } catch {
             socket.close()
@@ -93,6 +92,6 @@ struct PeerSocket {
 func setLingerZero(_ socket: Socket) throws {
     var value = linger(l_onoff: 1, l_linger: 0)
     if setsockopt(socket.descriptor, SOL_SOCKET, SO_LINGER, &value, socklen_t(MemoryLayout<linger>.size)) != 0 {
-        throw SystemError(.setsockopt, errno: errno)
+        throw SystemError(.setsockopt, errno: Errno(rawValue: errno))
     }
 }

@@ -13,11 +13,11 @@ enum Transport: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     var testDescription: String { rawValue }
 
-    var family: Int32 {
+    var family: SocketFamily {
         switch self {
-        case .ipv4: return AF_INET
-        case .ipv6: return AF_INET6
-        case .unix: return AF_UNIX
+        case .ipv4: return .ipv4
+        case .ipv6: return .ipv6
+        case .unix: return .unix
         }
     }
 

@@ -14,7 +14,7 @@ final class TestClient {
     init(connectingTo address: SocketAddress, receiveBuffer: Int32? = nil) throws {
         socket = try Socket.make(family: address.family)
         if let receiveBuffer {
-            try socket.setOption(level: SOL_SOCKET, name: SO_RCVBUF, value: receiveBuffer)
+            try socket.setOption(.receiveBufferSize, to: Int(receiveBuffer))
         }
         _ = try socket.connect(to: address)
     }
@@ -47,6 +47,6 @@ final class TestClient {
     }
 
     func shutdownOutput() throws {
-        try socket.shutdown(Int32(SHUT_WR))
+        try socket.shutdown(.write)
     }
 }

@@ -27,15 +27,49 @@ final class LocalPeer {
 
     /// A connection to 127.0.0.1:`port`.
     static func connect(port: UInt16, limit: Duration = .seconds(20)) throws -> LocalPeer? {
-        let peer = LocalPeer(try Socket.make())
-        if try !peer.socket.connect(to: .ipv4(port: port)) {
-            guard try peer.wait(for: Int16(POLLOUT), limit: limit), try peer.socket.pendingError() == 0 else { return nil }
+        try connect(to: .ipv4(port: port), limit: limit)
+    }
+
+    /// A connection to `address`; a small `receiveBuffer` (set before the
+    /// connect, so it bounds the TCP window) makes the server's output back up sooner.
+    static func connect(to address: SocketAddress, receiveBuffer: Int32? = nil, limit: Duration = .seconds(20)) throws -> LocalPeer? {
+        let peer = LocalPeer(try Socket.make(family: address.family))
+        if let receiveBuffer { try peer.socket.setOption(.receiveBufferSize, to: Int(receiveBuffer)) }
+        if try !peer.socket.connect(to: address) {
+            guard try peer.wait(for: Int16(POLLOUT), limit: limit), try peer.socket.pendingError() == nil else { return nil }
         }
         return peer
     }
 
+    /// Whether this machine has an IPv6 loopback to listen on.
+    static let hasIPv6Loopback: Bool = {
+        guard let socket = try? Socket.make(family: .ipv6) else { return false }
+        defer { socket.close() }
+        return (try? socket.bind(to: SocketAddress(ip: "::1", port: 0))) != nil
+    }()
+
     var port: UInt16 {
         get throws { try socket.localAddress().port ?? 0 }
+    }
+
+    /// This end's address, as the other end sees it.
+    var address: SocketAddress {
+        get throws { try socket.localAddress() }
+    }
+
+    /// Sends what the socket takes now of `bytes`; returns how many.
+    func sendSome(_ bytes: ArraySlice<UInt8>) throws -> Int {
+        try bytes.withUnsafeBytes { raw throws(SystemError) in try socket.send(raw) } ?? 0
+    }
+
+    /// Receives what has arrived by now, without waiting; empty when nothing has.
+    func receiveAvailable() throws -> [UInt8] {
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while let count = try chunk.withUnsafeMutableBytes({ raw throws(SystemError) in try socket.receive(into: raw) }), count > 0 {
+            received += chunk[0..<count]
+        }
+        return received
     }
 
     /// The next connection to this listener, or nil when none comes in time.

@@ -11,9 +11,9 @@ final class Client {
     /// Starts connecting without waiting; a small `receiveBuffer` (set before
     /// the connect, so it bounds the window) makes the server's output back up sooner.
     init(port: UInt16, receiveBuffer: Int32? = nil) throws {
-        socket = try Socket.make(family: AF_INET)
+        socket = try Socket.make(family: .ipv4)
         do {
-            if let receiveBuffer { try socket.setOption(level: SOL_SOCKET, name: SO_RCVBUF, value: receiveBuffer) }
+            if let receiveBuffer { try socket.setOption(.receiveBufferSize, to: Int(receiveBuffer)) }
             _ = try socket.connect(to: .ipv4(host: "127.0.0.1", port: port))
         } catch {
             socket.close()
@@ -27,8 +27,7 @@ final class Client {
         guard try Deadline(limit).awaitEvents(Int16(POLLOUT), on: client.socket.descriptor) else {
             throw FaultError("timed out connecting to port \(port)")
         }
-        let error = try client.socket.pendingError()
-        if error != 0 { throw SystemError(.connect, errno: error) }
+        if let error = try client.socket.pendingError() { throw SystemError(.connect, errno: error) }
         return client
     }
 
@@ -111,7 +110,7 @@ final class Client {
 
     /// Sends a FIN: the server reads end of input; we can still read.
     func shutdownOutput() throws {
-        try socket.shutdown(Int32(SHUT_WR))
+        try socket.shutdown(.write)
     }
 
     /// Closes with a reset (`SO_LINGER` 0) rather than a FIN, discarding

@@ -67,7 +67,7 @@ private struct FramingRun {
             channel.expectDeferredWork()
             model.switchTerminator(to: next)
         }
-        try peer.shutdown(Int32(SHUT_WR))
+        try peer.shutdown(.write)
         var passes = 0
         while channel.isOpen {
             try loop.runPass(timeout: .zero)
@@ -126,7 +126,7 @@ private struct FramingRun {
             let count: Int?
             do throws(SystemError) {
                 count = try peer.receive(into: receiveBuffer)
-            } catch where error.errno == ECONNRESET {
+            } catch where error.errno == .connectionReset {
                 return
             }
             guard let count, count > 0 else { return }

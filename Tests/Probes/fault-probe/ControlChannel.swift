@@ -1,5 +1,4 @@
 import AsyncCore
-import Glibc
 
 /// Standard input of the probe, read on the server's own loop: each line is a
 /// command from the test, answered on standard output. The answer comes
@@ -13,7 +12,7 @@ final class ControlChannel: FileDispatcher {
 
     init(loop: EventLoop, report: @escaping () -> String) throws(SystemError) {
         self.report = report
-        try super.init(fileDescriptor: 0, loop: loop)
+        try super.init(fileDescriptor: .standardInput, loop: loop)
     }
 
     override func writable() -> Bool { false }
@@ -33,18 +32,8 @@ final class ControlChannel: FileDispatcher {
     }
 }
 
-/// Writes one line to standard output, unbuffered.
+/// Writes one line to standard output, unbuffered; a test that went away
+/// (a closed pipe) is not an error here.
 func say(_ line: String) {
-    var text = line + "\n"
-    text.withUTF8 { bytes in
-        var offset = 0
-        while offset < bytes.count {
-            let written = write(1, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            offset += written
-        }
-    }
+    try? FileDescriptor.standardOutput.writeAll(Array((line + "\n").utf8))
 }

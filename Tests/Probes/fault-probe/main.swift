@@ -30,7 +30,7 @@ do {
         getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
         limit.rlim_cur = rlim_t(min(count, Int(limit.rlim_max)))
         guard setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else {
-            throw SystemError(.setrlimit, errno: errno)
+            throw SystemError(.setrlimit, errno: Errno(rawValue: errno))
         }
     }
 
