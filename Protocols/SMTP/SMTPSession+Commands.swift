@@ -21,18 +21,18 @@ extension SMTPSession {
             argument = nil
         }
         let isLMTP = configuration.dialect == .lmtp
-        switch name {
-        case "HELO" where !isLMTP, "EHLO" where !isLMTP, "LHLO" where isLMTP,
-             "NOOP", "QUIT", "RSET", "MAIL", "RCPT", "DATA", "VRFY", "EXPN", "HELP":
-            verb = name
-        case "BDAT" where offered.contains(.chunking):
-            verb = name
-        default:
-            return .reply(.unknownCommand(SMTPCommandText.printable(name, unicode: transaction?.requiresSMTPUTF8 ?? false)))
+        verb = name
+        if serviceRefused, name != "QUIT" {
+            switch name {
+            case "HELO" where !isLMTP, "EHLO" where !isLMTP, "LHLO" where isLMTP, "NOOP", "RSET", "MAIL", "RCPT",
+                 "DATA", "VRFY", "EXPN", "HELP":
+                return .reply(.noService)
+            default:
+                return unknownCommand(name)
+            }
         }
-        if serviceRefused, name != "QUIT" { return .reply(.noService) }
         switch name {
-        case "HELO", "EHLO", "LHLO": return hello(argument)
+        case "HELO" where !isLMTP, "EHLO" where !isLMTP, "LHLO" where isLMTP: return hello(argument)
         case "NOOP": return .reply(argument?.isEmpty == false ? .noopSyntax : .ok)
         case "QUIT":
             close()
@@ -44,11 +44,18 @@ extension SMTPSession {
         case "MAIL": return mail(argument)
         case "RCPT": return recipient(argument)
         case "DATA": return .reply(data(argument))
-        case "BDAT": return bdat(argument)
+        case "BDAT" where offered.contains(.chunking): return bdat(argument)
         case "VRFY": return .reply(verify(argument))
         case "EXPN": return .reply(.expnNotImplemented)
-        default: return .reply(help(argument))
+        case "HELP": return .reply(help(argument))
+        default:
+            return unknownCommand(name)
         }
+    }
+
+    private mutating func unknownCommand(_ name: String) -> SMTPSessionOutput {
+        verb = "unknown"
+        return .reply(.unknownCommand(SMTPCommandText.printable(name, unicode: transaction?.requiresSMTPUTF8 ?? false)))
     }
 
     /// Counts the reply to a command, and protocol errors against
@@ -59,13 +66,13 @@ extension SMTPSession {
         case .none, .ask:
             return output
         case .replyAndClose(let reply):
-            if counted { counts.record(verb, accepted: reply.isPositive) }
+            if counted, countsCommands { counts.record(verb, accepted: reply.isPositive) }
             return .replyAndClose(decorated(reply))
         case .replies(let replies):
-            if counted { counts.record(verb, accepted: replies.contains { $0.isPositive }) }
+            if counted, countsCommands { counts.record(verb, accepted: replies.contains { $0.isPositive }) }
             return .replies(replies.map { decorated($0) })
         case .reply(let reply):
-            if counted { counts.record(verb, accepted: reply.isPositive) }
+            if counted, countsCommands { counts.record(verb, accepted: reply.isPositive) }
             if reply.code == 421 {
                 close()
                 return .replyAndClose(decorated(reply))

@@ -79,8 +79,10 @@ public struct SMTPSession: Sendable {
     /// The verb of the command being answered, for log lines and the
     /// default enhanced status code.
     var verb = ""
-    /// Accepted and total commands by verb, for the disconnect log line.
+    /// Accepted and total commands by verb, for the disconnect log line;
+    /// kept only when there is a log.
     var counts = SMTPCommandCounts()
+    let countsCommands: Bool
     /// The addresses of the last MAIL and RCPT commands, for log lines.
     var lastSender: String?
     var lastRecipient: String?
@@ -120,6 +122,7 @@ public struct SMTPSession: Sendable {
         self.configuration = configuration
         self.peer = peer
         self.keepsContent = keepsContent || configuration.decodeData
+        countsCommands = configuration.sessionLog != nil
         lineCapacity = min(configuration.extendedMailLength, .max - 1) + 1
     }
 
