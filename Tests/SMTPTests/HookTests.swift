@@ -175,6 +175,33 @@ import Testing
         ])
     }
 
+    /// A content piece answered late: reading stops mid-message, the final
+    /// dot and the pipelined NOOP behind it wait, then all of it is taken in
+    /// order, whatever the reads split.
+    @Test func aContentPieceAnsweredLateHoldsTheRestInOrder() throws {
+        let alice = Client("alice"), bob = Client("bob")
+        let recorded = try Self.hooks(Dialogue("content answered late") {
+            Self.envelope(alice)
+            alice.command("RCPT TO:<b@x>", "250 OK")
+            alice.command("DATA", "354 End data with <CR><LF>.<CR><LF>")
+            alice.send("one SLOW line")
+            alice.send("..two")
+            alice.send(".")
+            alice.send("NOOP")
+            bob.expectGreeting()
+            bob.command("HELO b", "250 mx.test")
+            bob.command("MAIL FROM:<release@x>", "250 OK")
+            alice.expect("250 OK")
+            alice.expect("250 OK")
+            alice.command("QUIT", "221 Bye")
+            alice.expectClose()
+        }, keepsContent: false)
+        #expect(recorded == [
+            "connect", "EHLO c", "MAIL a@x", "RCPT b@x after []", "connect", "HELO b", "MAIL release@x",
+            "message of 21 bytes, kept 0, streamed \"one SLOW line\\r\\n.two\\r\\n\"",
+        ])
+    }
+
     @Test func anAbandonedTransactionIsReported() throws {
         let client = Client()
         let recorded = try Self.hooks(Dialogue("client leaves mid-DATA") {

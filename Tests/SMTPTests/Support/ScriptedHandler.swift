@@ -6,8 +6,9 @@ import SMTP
 /// holding `rNNN` is answered with code NNN (`r550@x`: `550 Decided 550`),
 /// any other is accepted; one holding `late` is answered only when a later
 /// hook sees `release`, and then from another thread. The content's
-/// `Subject:` decides the end of data the same way, and a content piece
-/// holding `VIRUS` is refused with 554. It records each hook it ran.
+/// `Subject:` decides the end of data the same way, a content piece
+/// holding `VIRUS` is refused with 554, and the piece that brings `SLOW` is
+/// held as a `late` answer is. It records each hook it ran.
 final class ScriptedHandler: SMTPHandler {
     private let log: RunLog<String>
     /// The connect hook's key for each connection in turn; "" after the last.
@@ -15,6 +16,8 @@ final class ScriptedHandler: SMTPHandler {
     private let keeps: Bool
     private var held: [(SMTPAnswer, SMTPDecision)] = []
     private var streamed: [String: [UInt8]] = [:]
+    /// Transactions whose content said `SLOW` and had a piece held.
+    private var slowed: Set<String> = []
 
     init(log: RunLog<String>, connect: [String] = [], keepsContent: Bool = true) {
         self.log = log
@@ -71,6 +74,11 @@ final class ScriptedHandler: SMTPHandler {
         streamed[transaction.queueID, default: []] += piece
         // Scans everything so far: a word may be cut between pieces.
         let text = String(decoding: streamed[transaction.queueID] ?? [], as: UTF8.self)
+        if text.contains("SLOW"), slowed.insert(transaction.queueID).inserted {
+            // Held like a `late` answer: a consumer that takes its time.
+            held.append((answer, .accept))
+            return
+        }
         answer(text.contains("VIRUS") ? .reply(SMTPReply(554, "Virus found")) : .accept)
     }
 
