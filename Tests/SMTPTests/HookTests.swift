@@ -202,6 +202,24 @@ import Testing
         ])
     }
 
+    /// The same with a BDAT chunk, framed by its byte count.
+    @Test func aChunkAnsweredLateHoldsTheNextCommand() throws {
+        let alice = Client("alice"), bob = Client("bob")
+        let recorded = try Self.hooks(Dialogue("chunk answered late") {
+            alice.expectGreeting()
+            alice.ehlo("c", extensions: ["SIZE 33554432", "8BITMIME", "PIPELINING", "CHUNKING", "BINARYMIME", "HELP"])
+            alice.command("MAIL FROM:<a@x>", "250 OK")
+            alice.command("RCPT TO:<b@x>", "250 OK")
+            alice.send(bytes: Array("BDAT 9 LAST\r\nSLOW\r\n.\r\nNOOP\r\n".utf8))
+            bob.expectGreeting()
+            bob.command("HELO b", "250 mx.test")
+            bob.command("MAIL FROM:<release@x>", "250 OK")
+            alice.expect("250 OK")
+            alice.expect("250 OK")
+        }, configuration: .testing { $0.enableChunking = true }, keepsContent: false)
+        #expect(recorded.last == "message of 9 bytes, kept 0, streamed \"SLOW\\r\\n.\\r\\n\"")
+    }
+
     @Test func anAbandonedTransactionIsReported() throws {
         let client = Client()
         let recorded = try Self.hooks(Dialogue("client leaves mid-DATA") {
