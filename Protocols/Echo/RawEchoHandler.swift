@@ -39,9 +39,7 @@ public final class RawEchoHandler: DispatcherWithSend {
     public override func handleRead() throws {
         let room = maxPendingOutput - pendingOutputCount
         guard room > 0 else { return pauseReading() }
-        let count = try recvIntoLoopBuffer(maxBytes: room)
-        guard count > 0 else { return }
-        try send(loop.readBytes(count))
+        try receive(upTo: room) { bytes in try send(bytes) }
         if pendingOutputCount >= maxPendingOutput { pauseReading() }
     }
 

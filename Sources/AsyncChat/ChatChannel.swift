@@ -45,20 +45,35 @@ import AsyncCore
 ///   unterminated tail goes to ``handleUnterminatedInput(_:)``.
 /// - **Few syscalls.** Frames that arrive together are handled together and
 ///   their replies leave in one gather write.
-open class ChatChannel: Dispatcher {
+open class ChatChannel: Dispatcher, OutputSink {
     // MARK: Configuration
     // Read on every frame: @exclusivity(unchecked), for the reason given in EventLoop.
 
     /// Where the current frame ends; see ``Terminator``. Default: ``Terminator/crlf``.
-    /// Set outside the channel's handlers, it frames the bytes already
-    /// received on the loop's next pass, before any new input.
-    @exclusivity(unchecked) public var terminator: Terminator = .crlf {
-        didSet {
-            if case .count(let count) = terminator { precondition(count >= 0, "a byte count terminator must not be negative") }
+    /// Set inside a handler, it frames the very next byte; set outside the
+    /// channel's handlers, it frames the bytes already received on the
+    /// loop's next pass, before any new input. It is the application's: a
+    /// terminator set in any hook wins over the channel's own count-down of a
+    /// ``Terminator/count(_:)``, and it carries over to a new connection.
+    /// Set while an overlong frame is being dropped (in
+    /// ``handleFrameOverflow(length:)``, say), it takes effect once that
+    /// frame ends.
+    public var terminator: Terminator {
+        get {
+            if case .discarding(let next?) = input.frame { return next }
+            return framer.terminator
+        }
+        set {
+            if case .count(let count) = newValue { precondition(count >= 0, "a byte count terminator must not be negative") }
+            if case .discarding = input.frame {
+                input.frame = .discarding(next: newValue)
+                return
+            }
+            framer.terminator = newValue
             // Bytes held back as a possible partial terminator may complete,
             // or be data under, the new one; a peer waiting for our reply
             // would never send the bytes that would frame them otherwise.
-            if !deliveringInput { deliverHeldInput() }
+            if input.delivery == .idle { deliverHeldInput() }
         }
     }
 
@@ -80,40 +95,26 @@ open class ChatChannel: Dispatcher {
     /// Ends a connection that has received nothing for this long (see
     /// ``handleIdleTimeout()``), counted from the last input or from when it
     /// is set, also before ``Dispatcher/connect(to:)``; nil, the default, never does.
-    @exclusivity(unchecked) public var idleTimeout: Duration? {
-        didSet { armIdleTimer() }
+    public var idleTimeout: Duration? {
+        get { idle?.duration }
+        set {
+            idle?.cancel()
+            idle = newValue.map { IdleTimeout(duration: $0, now: loop.clock.now) }
+            armIdleTimer()
+        }
     }
 
     // MARK: State
     // Hot state is @exclusivity(unchecked), for the reason given in EventLoop.
 
-    /// Received bytes not yet framed: a possible partial terminator, or
-    /// everything that arrived while reading was paused.
-    @exclusivity(unchecked) private var unframed: [UInt8] = []
-    /// The current frame's bytes kept by the default collector.
-    @exclusivity(unchecked) private var incoming: ArraySlice<UInt8> = []
-    /// True while `incoming` is a slice of the loop's shared read buffer.
-    @exclusivity(unchecked) private var incomingIsBorrowed = false
-    @exclusivity(unchecked) private var discardingFrame = false
-    @exclusivity(unchecked) private var output: OutputQueue?
-    @exclusivity(unchecked) private var readingPaused = false
-    @exclusivity(unchecked) private var closing = false
-    @exclusivity(unchecked) private var peerFinished = false
-    @exclusivity(unchecked) private var inputFinished = false
-    @exclusivity(unchecked) private var deliveringInput = false
-    /// True while input is handled with nothing queued before it: replies go
-    /// to the loop's reply buffer and leave in one send when handling ends.
-    @exclusivity(unchecked) private var gatheringReplies = false
-    /// Set by ``shutdownOutputWhenDone()``: a FIN follows the queued output.
-    @exclusivity(unchecked) private var outputFinishing = false
-    private var outputShutDown = false
-    /// Set by ``discardBuffers()`` while input is being framed: the rest of
-    /// the bytes being framed is dropped too.
-    @exclusivity(unchecked) private var inputDiscarded = false
-    @exclusivity(unchecked) public private(set) var isWritable = true
-    private var closeCompletion: (() -> Void)?
-    private var idleTimer: LoopTimer?
-    @exclusivity(unchecked) private var lastActivity = LoopInstant(nanoseconds: 0)
+    @exclusivity(unchecked) private var framer = InputFramer()
+    /// This connection's input; a new connection starts with a fresh one.
+    @exclusivity(unchecked) var input = ChannelInput()
+    @exclusivity(unchecked) var output = ChannelOutput()
+    /// Counts connections, so that work begun for one never touches the next
+    /// (a handler may close the channel and connect it again).
+    @exclusivity(unchecked) private var connection: UInt32 = 0
+    @exclusivity(unchecked) var idle: IdleTimeout?
 
     // MARK: Input hooks
 
@@ -122,30 +123,36 @@ open class ChatChannel: Dispatcher {
     /// An override that streams the bytes elsewhere takes over bounding them;
     /// `data` is only valid during the call unless copied (`Array(data)`).
     open func collectIncomingData(_ data: ArraySlice<UInt8>) {
-        let length = incoming.count + data.count
+        let length = input.frame.count + data.count
         guard length <= maxFrameLength else {
             overflowFrame(length: length)
             return
         }
-        if incoming.isEmpty {
-            incoming = data
-            incomingIsBorrowed = true
-        } else {
-            incoming.append(contentsOf: data)
-            incomingIsBorrowed = false
-        }
+        input.frame.append(data)
     }
 
     /// The terminator was reached: the frame is complete. Read it with
     /// ``takeIncomingData()`` or ``incomingData``; what is left of it is
     /// dropped when this returns. Called for empty frames too.
     open func foundTerminator() throws {
-        logInfo("unhandled frame of \(incoming.count) bytes", type: "warning")
+        logInfo("unhandled frame of \(input.frame.count) bytes", type: "warning")
     }
 
     /// A frame grew past ``maxFrameLength``; `length` is how long it was when
     /// that was noticed. Called once per frame, before the frame is dropped or
     /// the channel closes. The default logs a warning (ignored by default).
+    ///
+    /// The rest of the frame is dropped up to its end: the terminator in
+    /// force when it began, or the rest of a byte count. A terminator set
+    /// here applies after that, so a length-prefixed protocol skips the
+    /// whole body and reads its next header:
+    ///
+    /// ```swift
+    /// override func handleFrameOverflow(length: Int) {
+    ///     push("500 body too long\r\n")
+    ///     terminator = .crlf           // after the body: the next header line
+    /// }
+    /// ```
     open func handleFrameOverflow(length: Int) {
         logInfo("frame of \(length) bytes exceeds the limit of \(maxFrameLength)", type: "warning")
     }
@@ -179,196 +186,161 @@ open class ChatChannel: Dispatcher {
     // MARK: Collected input
 
     /// The bytes the default collector kept for the current frame.
-    public var incomingData: ArraySlice<UInt8> { incoming }
+    public var incomingData: ArraySlice<UInt8> { input.frame.bytes }
 
     /// Takes the current frame's bytes, leaving the collector empty.
     public func takeIncomingData() -> [UInt8] {
-        defer { clearIncoming() }
-        return Array(incoming)
+        defer { clearFrame() }
+        return Array(input.frame.bytes)
     }
 
     /// Takes the current frame as text, or nil when it is not valid UTF-8.
     public func takeIncomingText() -> String? {
-        defer { clearIncoming() }
-        return String(validating: incoming, as: UTF8.self)
+        defer { clearFrame() }
+        return String(validating: input.frame.bytes, as: UTF8.self)
     }
 
-    private func clearIncoming() {
-        incoming = []
-        incomingIsBorrowed = false
+    private func clearFrame() {
+        if case .discarding = input.frame { return }
+        input.frame = .empty
     }
 
     // MARK: Reading
 
     public final override func handleRead() throws {
-        guard !inputHeld, !closing else { return }
-        let count = try recvIntoLoopBuffer()
-        guard count > 0 else { return }
-        if idleTimeout != nil { lastActivity = loop.clock.now }
-        try deliver(loop.readBytes(count))
+        guard !isInputHeld, !output.isClosePending else { return }
+        let loop = self.loop
+        try receive(upTo: .max, loop: loop) { bytes in
+            if let idle { idle.lastActivity = loop.clock.now }
+            try deliver(bytes, loop: loop)
+        }
     }
 
     /// Reading is wanted unless paused, closing, or held back by full output.
     /// An override should combine its condition with `super.readable()`.
     open override func readable() -> Bool {
-        !inputHeld && !closing
+        !isInputHeld && !output.isClosePending
     }
 
     /// True while input waits, both in the socket and already received:
     /// reading is paused, or the output is above the high watermark.
-    private var inputHeld: Bool {
-        readingPaused || (pausesReadingWhenOutputIsFull && !isWritable)
+    private var isInputHeld: Bool {
+        input.isPaused || (pausesReadingWhenOutputIsFull && !output.isWritable)
     }
 
     open override func writable() -> Bool {
-        !(output?.isEmpty ?? true)
+        !output.isQueueEmpty
     }
 
     /// Stops reading from the socket and delivering frames already received,
     /// until ``resumeReading()``.
     public func pauseReading() {
-        readingPaused = true
+        input.isPaused = true
     }
 
     /// Resumes reading; frames received while paused are delivered on the
     /// loop's next pass, before new input.
     public func resumeReading() {
-        guard readingPaused else { return }
-        readingPaused = false
+        guard input.isPaused else { return }
+        input.isPaused = false
         deliverHeldInput()
     }
 
     /// Delivers on the loop's next pass what arrived while input was held:
     /// frames, and the end of input.
-    private func deliverHeldInput() {
-        guard !inputHeld, !unframed.isEmpty || peerFinished else { return }
+    func deliverHeldInput() {
+        guard isOpen, !isInputHeld, !input.unframed.isEmpty || input.phase == .peerFinished else { return }
+        let current = connection
         loop.deferUntilNextPass { [weak self] in
-            guard let self, self.isOpen else { return }
-            self.runAsHook { try self.deliver([]) }
+            guard let self, self.isOpen, self.connection == current else { return }
+            self.runAsHook { try self.deliver([], loop: self.loop) }
         }
     }
 
     /// Frames `bytes` (after anything kept from earlier reads), then sends the
     /// replies the handlers pushed, in one go.
-    private func deliver(_ bytes: ArraySlice<UInt8>) throws {
-        var window: ArraySlice<UInt8>
-        if unframed.isEmpty {
-            window = bytes
-        } else {
-            unframed.append(contentsOf: bytes)
-            window = unframed[...]
-            unframed = []
+    private func deliver(_ bytes: ArraySlice<UInt8>, loop: EventLoop) throws {
+        guard input.unframed.isEmpty else {
+            input.unframed.append(contentsOf: bytes)
+            let window = input.unframed[...]
+            input.unframed = []
+            try deliver(window: window, loop: loop)
+            return
         }
-        deliveringInput = true
-        gatheringReplies = connected && (output?.isEmpty ?? true)
-        defer {
-            deliveringInput = false
-            if gatheringReplies {
-                gatheringReplies = false
-                loop.clearReplies()
-            }
-            if inputDiscarded {
-                inputDiscarded = false
-                window = []
-            }
-            // Keep nothing that points into the loop's shared read buffer.
-            if !window.isEmpty, isOpen { unframed = Array(window) }
-            if incomingIsBorrowed {
-                incoming = incoming.isEmpty ? [] : ArraySlice(Array(incoming))
-                incomingIsBorrowed = false
-            }
-        }
+        try deliver(window: bytes, loop: loop)
+    }
+
+    private func deliver(window: ArraySlice<UInt8>, loop: EventLoop) throws {
+        let current = connection
+        input.delivery = .delivering
+        if connected { output.beginGathering(in: loop.scratch) }
+        var consumed = 0
         do {
-            try frame(&window)
+            try frame(window, consumed: &consumed, connection: current)
         } catch {
+            keep(window, from: consumed, connection: current)
             // Replies to the frames handled before the failure still go out,
             // as they would have had those frames arrived in earlier reads.
-            try? sendGatheredReplies()
-            _ = try? sendQueuedOutput()
+            if connection == current {
+                try? sendGatheredReplies()
+                try? flushOutput()
+            }
+            output.dropGathered()
             throw error
         }
-        if inputDiscarded {
-            inputDiscarded = false
-            window = []
+        keep(window, from: consumed, connection: current)
+        guard connection == current else {
+            output.dropGathered()
+            return
         }
-        if !window.isEmpty, isOpen {
-            unframed = Array(window)
-            window = []
-        }
-        if peerFinished { finishInput() }
+        if input.phase == .peerFinished { finishInput() }
         try sendGatheredReplies()
         try flushOutput()
     }
 
-    /// The terminator algorithm. Each pass of the loop handles one frame (or
-    /// the part of one that has arrived) with the terminator in force then,
-    /// so a terminator changed by `foundTerminator` applies to the very next byte.
-    private func frame(_ window: inout ArraySlice<UInt8>) throws {
-        while !window.isEmpty, isOpen, !inputHeld, !closing, !inputDiscarded {
-            switch terminator {
-            case .none, .count(0), .bytes([]):
-                // No framing: everything is data.
-                collect(window)
-                window = window[window.endIndex...]
-            case .count(let wanted):
-                // A byte count: take what is here, count down across reads,
-                // and after the last byte fall back to no framing.
-                let taken = min(wanted, window.count)
-                collect(window.prefix(taken))
-                window = window.dropFirst(taken)
-                if taken == wanted {
-                    terminator = .none
-                    try endFrame()
-                } else {
-                    terminator = .count(wanted - taken)
-                }
-            case .bytes(let sequence):
-                if try !frameUntil(sequence, in: &window, droppingCR: false) { return }
-            case .crlfOrLF:
-                if try !frameUntil([10], in: &window, droppingCR: true) { return }
+    /// Ends a delivery: keeps what could not be framed yet, and nothing that
+    /// points into the loop's shared read buffer.
+    private func keep(_ window: ArraySlice<UInt8>, from consumed: Int, connection current: UInt32) {
+        guard connection == current else { return }
+        if input.delivery == .delivering, consumed < window.count {
+            input.unframed = Array(window[(window.startIndex + consumed)...])
+        }
+        input.delivery = .idle
+        input.frame.own()
+    }
+
+    /// Hands out frames one piece at a time, with the terminator in force at
+    /// that moment, until the window is used up, a handler holds input back,
+    /// or the connection ends (`close()` moves `connection` on).
+    private func frame(_ window: ArraySlice<UInt8>, consumed: inout Int, connection current: UInt32) throws {
+        try window.withUnsafeBytes { raw in
+            while input.delivery == .delivering, connection == current, !isInputHeld, !output.isClosePending,
+                  let piece = framer.nextPiece(in: UnsafeRawBufferPointer(rebasing: raw[consumed...])) {
+                let start = window.startIndex &+ consumed
+                consumed &+= piece.consumed
+                if piece.dataCount > 0 { collect(window[start..<(start &+ piece.dataCount)]) }
+                if piece.endsFrame { try endFrame() }
             }
         }
     }
 
-    /// Handles one frame ended by `sequence`; false when the window ends
-    /// before the terminator, with any partial terminator left in the window.
-    private func frameUntil(_ sequence: [UInt8], in window: inout ArraySlice<UInt8>, droppingCR: Bool) throws -> Bool {
-        let found = window.withUnsafeBytes { TerminatorScanner.firstIndex(of: sequence, in: $0) }
-        if let offset = found {
-            let terminatorStart = window.startIndex + offset
-            var frameEnd = terminatorStart
-            if droppingCR, frameEnd > window.startIndex, window[frameEnd - 1] == 13 { frameEnd -= 1 }
-            if frameEnd > window.startIndex { collect(window[window.startIndex..<frameEnd]) }
-            window = window[(terminatorStart + sequence.count)...]
-            try endFrame()
-            return true
-        }
-        // No terminator: pass on all but a tail that may be the start of one.
-        var held = window.withUnsafeBytes { TerminatorScanner.partialSuffixLength(of: sequence, in: $0) }
-        if droppingCR, window.last == 13 { held = 1 }
-        let dataEnd = window.endIndex - held
-        if dataEnd > window.startIndex { collect(window[window.startIndex..<dataEnd]) }
-        window = window[dataEnd...]
-        return false
-    }
-
     private func collect(_ data: ArraySlice<UInt8>) {
-        guard !discardingFrame, !data.isEmpty else { return }
+        if case .discarding = input.frame { return }
         collectIncomingData(data)
     }
 
     private func endFrame() throws {
-        if discardingFrame {
-            discardingFrame = false
+        if case .discarding(let next) = input.frame {
+            input.frame = .empty
+            if let next { framer.terminator = next }
             return
         }
         try foundTerminator()
-        clearIncoming()
+        clearFrame()
     }
 
     private func overflowFrame(length: Int) {
-        discardingFrame = true
-        clearIncoming()
+        input.frame = .discarding(next: nil)
         handleFrameOverflow(length: length)
         if frameOverflowPolicy == .close { closeWhenDone() }
     }
@@ -378,275 +350,61 @@ open class ChatChannel: Dispatcher {
     /// The peer finished sending: frames already received are delivered,
     /// queued output is flushed, then the channel closes.
     open override func handleEndOfInput() throws {
-        peerFinished = true
+        if input.phase == .receiving { input.phase = .peerFinished }
         finishInput()
     }
 
     private func finishInput() {
-        guard !inputFinished, !inputHeld else { return }
-        inputFinished = true
+        guard input.phase == .peerFinished, !isInputHeld else { return }
+        input.phase = .finished
         // An overlong frame was reported already: none of it is a tail, not
         // even a partial terminator held back after it.
         var tail: [UInt8] = []
-        if !discardingFrame {
-            tail = Array(incoming)
-            tail.append(contentsOf: unframed)
+        if case .discarding = input.frame {} else {
+            tail = Array(input.frame.bytes)
+            tail.append(contentsOf: input.unframed)
         }
-        clearIncoming()
-        unframed = []
+        input.frame = .empty
+        input.unframed = []
         if !tail.isEmpty { handleUnterminatedInput(tail) }
         closeWhenDone()
     }
 
-    // MARK: Output
-
-    /// Queues bytes for the peer and sends what the socket takes now (replies
-    /// pushed while input is being handled leave together afterwards).
-    /// - Returns: false when the bytes will never be sent: the channel is
-    ///   closed or ``closeWhenDone(then:)`` was called.
-    @discardableResult
-    public func push(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard isOpen, !closing, !outputFinishing else { return false }
-        if gatheringReplies {
-            if loop.appendReply(bytes) {
-                outputGrew()
-                return isOpen
-            }
-            queueGatheredReplies()
-            outputQueue().append(bytes)
-        } else if !deliveringInput, connected, output?.isEmpty ?? true {
-            // Nothing queued before it: send at once and queue only what the socket did not take.
-            do {
-                let sent = try send(bytes)
-                if sent == bytes.count || !isOpen { return isOpen }
-                outputQueue().append(UnsafeRawBufferPointer(rebasing: bytes[sent...]))
-            } catch {
-                handleError(error)
-                return false
-            }
-        } else {
-            outputQueue().append(bytes)
-        }
-        outputGrew()
-        return isOpen
-    }
-
-    /// Queues bytes; see ``push(_:)-(UnsafeRawBufferPointer)``.
-    @discardableResult
-    public func push(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { push($0) }
-    }
-
-    /// Queues bytes; see ``push(_:)-(UnsafeRawBufferPointer)``.
-    @discardableResult
-    public func push(_ bytes: ArraySlice<UInt8>) -> Bool {
-        bytes.withUnsafeBytes { push($0) }
-    }
-
-    /// Queues a string's UTF-8 bytes; see ``push(_:)-(UnsafeRawBufferPointer)``.
-    @discardableResult
-    public func push(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { push(UnsafeRawBufferPointer($0)) }
-    }
-
-    /// Queues the bytes of any sequence; see ``push(_:)-(UnsafeRawBufferPointer)``.
-    @discardableResult
-    public func push<Bytes: Sequence>(_ bytes: Bytes) -> Bool where Bytes.Element == UInt8 {
-        if let pushed = bytes.withContiguousStorageIfAvailable({ push(UnsafeRawBufferPointer($0)) }) { return pushed }
-        return push(Array(bytes))
-    }
-
-    /// Queues a producer; it is asked for more as the socket takes its output.
-    @discardableResult
-    public func push(producer: any Producer) -> Bool {
-        guard isOpen, !closing, !outputFinishing else { return false }
-        queueGatheredReplies()
-        outputQueue().append(producer: producer)
-        outputGrew()
-        return isOpen
-    }
-
-    /// Closes the channel once everything pushed before this call is sent;
-    /// then `completion` runs and ``Dispatcher/handleClose()`` reports the
-    /// close, on a later write event, never inside this call. Reading stops
-    /// now; later pushes are refused. If the connection ends before
-    /// everything is sent, `completion` never runs.
-    public func closeWhenDone(then completion: (() -> Void)? = nil) {
-        guard isOpen, !closing else { return }
-        closing = true
-        closeCompletion = completion
-        queueGatheredReplies()
-        // Only queued: the next write event reaches it, so the caller's hook
-        // finishes before handleClose runs.
-        outputQueue().appendClose()
-    }
-
-    /// Sends a FIN once everything pushed before this call is sent: the peer
-    /// reads end of input, and this channel keeps reading its replies (a
-    /// client that has said everything, say). Later pushes are refused.
-    ///
-    /// ```swift
-    /// channel.push("QUIT\r\n")
-    /// channel.shutdownOutputWhenDone()   // then read until the server closes
-    /// ```
-    public func shutdownOutputWhenDone() {
-        guard isOpen, !closing, !outputFinishing else { return }
-        outputFinishing = true
-        queueGatheredReplies()
-        guard !deliveringInput else { return }
-        do {
-            try flushOutput()
-        } catch {
-            handleError(error)
-        }
-    }
-
-    /// Drops all buffered input and queued output (asynchat's `discard_buffers`).
-    /// Inside ``foundTerminator()`` that includes the current frame and the
-    /// input received after it; input that arrives later is framed as usual.
-    public func discardBuffers() {
-        if deliveringInput { inputDiscarded = true }
-        if gatheringReplies { loop.clearReplies() }
-        unframed = []
-        clearIncoming()
-        discardingFrame = false
-        output?.removeAll()
-        outputShrank()
-    }
-
-    /// Bytes queued for the peer and not yet sent.
-    public var queuedOutputCount: Int {
-        (output?.byteCount ?? 0) + (gatheringReplies ? loop.replies.count : 0)
-    }
-
-    /// Moves the gathered replies into the queue: something that must follow
-    /// them (a producer, the close) is about to be queued.
-    private func queueGatheredReplies() {
-        guard gatheringReplies else { return }
-        gatheringReplies = false
-        let loop = self.loop
-        if !loop.replies.isEmpty {
-            outputQueue().append(loop.replies)
-            loop.clearReplies()
-        }
-    }
-
-    /// Sends the gathered replies with one call and queues what the socket did not take.
-    private func sendGatheredReplies() throws(SystemError) {
-        guard gatheringReplies else { return }
-        gatheringReplies = false
-        let loop = self.loop
-        defer { loop.clearReplies() }
-        let replies = loop.replies
-        guard !replies.isEmpty, isOpen else { return }
-        let sent = try send(replies)
-        if sent < replies.count, isOpen { outputQueue().append(UnsafeRawBufferPointer(rebasing: replies[sent...])) }
-        outputShrank()
-    }
+    // MARK: Output (the API is in ChatChannel+Output.swift)
 
     public final override func handleWrite() throws {
         try flushOutput()
     }
 
-    private func outputQueue() -> OutputQueue {
-        if let output { return output }
-        let queue = OutputQueue()
-        output = queue
-        return queue
-    }
+    // MARK: OutputSink
 
-    private func outputGrew() {
-        let queued = queuedOutputCount
-        if queued > maxQueuedOutput {
-            handleOutputOverflow()
-            return
-        }
-        if isWritable, queued > highWatermark {
-            isWritable = false
-            handleWritabilityChange(isWritable: false)
-        }
-        guard !deliveringInput else { return }
-        do {
-            try flushOutput()
-        } catch {
-            handleError(error)
-        }
-    }
+    var canSend: Bool { isOpen && connected }
 
-    private func outputShrank() {
-        guard !isWritable, queuedOutputCount <= lowWatermark else { return }
-        isWritable = true
-        handleWritabilityChange(isWritable: true)
-        deliverHeldInput()
-    }
+    // MARK: Connections
 
-    private func flushOutput() throws(SystemError) {
-        let outcome = try sendQueuedOutput()
-        if outputFinishing, !outputShutDown, connected, output?.isEmpty ?? true, isOpen {
-            outputShutDown = true
-            try shutdownOutput()
-        }
-        guard outcome == .reachedClose else { return }
-        let completion = closeCompletion
-        closeCompletion = nil
-        completion?()
-        reportClose()
+    /// A new connection starts with nothing of the last one: no input, no
+    /// output, no pause, no pending close; the idle period starts now.
+    open override func handleNewSocket() {
+        resetConnectionState()
+        armIdleTimer()
     }
-
-    /// Sends what the socket takes of the queue, stopping at a close marker.
-    private func sendQueuedOutput() throws(SystemError) -> OutputQueue.WriteOutcome {
-        guard let output, isOpen, connected else { return .blocked }
-        let outcome = try output.write { vectors throws(SystemError) in try send(vectors: vectors) }
-        outputShrank()
-        return outcome
-    }
-
-    // MARK: Closing
 
     /// Closes at once, dropping buffered input and queued output.
     open override func close() {
-        if gatheringReplies {
-            gatheringReplies = false
-            loop.clearReplies()
-        }
-        idleTimer?.cancel()
-        idleTimer = nil
-        // Not everything was sent; and the completion often captures the channel.
-        closeCompletion = nil
-        output?.removeAll()
-        output = nil
-        unframed = []
-        clearIncoming()
+        resetConnectionState()
+        idle?.cancel()
         super.close()
+    }
+
+    private func resetConnectionState() {
+        connection &+= 1
+        input = ChannelInput()
+        // Not everything was sent; and a close completion often captures the channel.
+        output.reset()
     }
 
     /// The connection ended; the default just closes (no warning, as asynchat).
     open override func handleClose() {
         close()
-    }
-
-    // MARK: Idle timeout
-
-    private func armIdleTimer() {
-        idleTimer?.cancel()
-        idleTimer = nil
-        // Armed before the socket exists too: a client sets it, then connects.
-        guard let idleTimeout else { return }
-        lastActivity = loop.clock.now
-        idleTimer = loop.schedule(after: idleTimeout) { [weak self] in self?.idleTimerFired() }
-    }
-
-    private func idleTimerFired() {
-        guard let idleTimeout, isOpen else { return }
-        let due = lastActivity.advanced(by: idleTimeout)
-        if loop.clock.now >= due {
-            idleTimer = nil
-            runAsHook { try handleIdleTimeout() }
-            // A handler that keeps the connection gets a new idle period.
-            if idleTimer == nil, isOpen, !closing { armIdleTimer() }
-        } else {
-            idleTimer = loop.schedule(at: due) { [weak self] in self?.idleTimerFired() }
-        }
     }
 }

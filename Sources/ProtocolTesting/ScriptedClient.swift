@@ -64,10 +64,7 @@ final class ScriptedClient: Dispatcher {
     override func handleConnect() throws {}
 
     override func handleRead() throws {
-        let count = try recvIntoLoopBuffer()
-        guard count > 0 else { return }
-        buffer.append(contentsOf: loop.readBuffer[0..<count])
-        receivedTotal += count
+        receivedTotal += try receive { bytes in buffer.append(contentsOf: bytes) }
     }
 
     /// The socket stays open: a server that only shut down its output can

@@ -19,6 +19,34 @@ struct FrameOverflowTests {
         }
     }
 
+    /// A length-prefixed protocol: a header line gives a body's length. A
+    /// body over the limit is dropped whole, and the terminator the
+    /// application chose in the overflow report (the next header line) takes
+    /// effect after it, however the stream is cut.
+    @Test(arguments: PollerBackend.allCases, SplitStyle.allCases)
+    func aTerminatorChosenInTheOverflowReportOfAByteCountAppliesAfterTheBody(backend: PollerBackend, style: SplitStyle) throws {
+        let stream = bytes("20\r\n") + [UInt8](repeating: 13, count: 10) + bytes("\r\n\r\n\r\n\r\n\r\n") + bytes("5\r\nhello2\r\nok")
+        try expectFraming(
+            stream, backend: backend, style: style,
+            expected: FramingOutcome(frames: [bytes("20"), bytes("5"), bytes("hello"), bytes("2"), bytes("ok")], overflows: 1)
+        ) { channel in
+            channel.terminator = .crlf
+            channel.maxFrameLength = 8
+            channel.onFrame = { channel, frame in
+                if channel.terminator == .crlf, let length = Int(String(decoding: frame, as: UTF8.self)) {
+                    channel.terminator = .count(length)
+                } else {
+                    channel.terminator = .crlf
+                }
+            }
+            channel.onOverflow = { channel in
+                #expect(channel.terminator != .crlf, "the body's count is still in force")
+                channel.terminator = .crlf
+                #expect(channel.terminator == .crlf, "reads back as set")
+            }
+        }
+    }
+
     /// An overlong frame cut off by the end of input is not reported again
     /// as unterminated input, not even the partial terminator after it.
     @Test(arguments: PollerBackend.allCases, SplitStyle.allCases)

@@ -9,7 +9,8 @@ final class OutputQueue {
     enum Entry {
         case bytes(OutputChunk)
         case producer(any Producer)
-        case close
+        /// The channel closes here; then the completion runs.
+        case close((() -> Void)?)
     }
 
     /// How a ``write(using:)`` ended.
@@ -51,18 +52,32 @@ final class OutputQueue {
         entries.append(.producer(producer))
     }
 
-    func appendClose() {
-        entries.append(.close)
+    func appendClose(then completion: (() -> Void)?) {
+        entries.append(.close(completion))
     }
 
-    /// Frees everything queued.
-    func removeAll() {
+    /// Takes the completion of the close marker at the head of the queue.
+    func takeCloseCompletion() -> (() -> Void)? {
+        guard head < entries.count, case .close(let completion) = entries[head] else { return nil }
+        entries[head] = .close(nil)
+        return completion
+    }
+
+    /// Frees everything queued; with `keepingClose`, a close marker (and
+    /// its completion) stays.
+    func removeAll(keepingClose: Bool = false) {
+        var close: Entry?
         for index in head..<entries.count {
-            if case .bytes(let chunk) = entries[index] { chunk.free() }
+            switch entries[index] {
+            case .bytes(let chunk): chunk.free()
+            case .close: if keepingClose { close = entries[index] }
+            case .producer: break
+            }
         }
         entries.removeAll()
         head = 0
         byteCount = 0
+        if let close { entries.append(close) }
     }
 
     /// Sends queued bytes through `send` (which returns the bytes the socket

@@ -31,20 +31,24 @@ import Glibc
 /// ``handleError(_:)``. The loop calls ``handleClose()`` at most once per
 /// connection, and never calls a hook on a closed dispatcher.
 open class Dispatcher: CustomStringConvertible {
-    // Hot state is @exclusivity(unchecked), for the reason given in EventLoop.
+    // Hot state is @exclusivity(unchecked), for the reason given in EventLoop,
+    // and final, so that the chat layer reads it without a call.
     /// The loop this dispatcher is registered with. Held `unowned`: the loop
     /// must outlive its dispatchers.
     public unowned let loop: EventLoop
     /// The socket's descriptor, or -1 before a socket is made and after close.
-    @exclusivity(unchecked) public private(set) var descriptor: Int32 = -1
+    @exclusivity(unchecked) public final private(set) var descriptor: Int32 = -1
     /// True after ``listen(backlog:)``.
-    @exclusivity(unchecked) public private(set) var accepting = false
+    @exclusivity(unchecked) public final private(set) var accepting = false
     /// True between ``connect(to:)`` and its outcome.
-    @exclusivity(unchecked) public private(set) var connecting = false
+    @exclusivity(unchecked) public final private(set) var connecting = false
     /// True for an adopted socket, and once a connect has succeeded.
-    @exclusivity(unchecked) public private(set) var connected = false
+    @inlinable public final var connected: Bool { isConnected }
+    // Read through the inlinable getter: a direct read from another module
+    // would bring back the exclusivity check.
+    @usableFromInline @exclusivity(unchecked) final var isConnected = false
     /// True once the peer has finished sending (end of input was read).
-    @exclusivity(unchecked) public private(set) var inputClosed = false
+    @exclusivity(unchecked) public final private(set) var inputClosed = false
     /// `logInfo` messages of these types are dropped; asyncore drops warnings.
     public var ignoredLogTypes: Set<String> = Dispatcher.defaultIgnoredLogTypes
 
@@ -81,38 +85,34 @@ open class Dispatcher: CustomStringConvertible {
     public var socket: Socket? { descriptor >= 0 ? Socket(descriptor: descriptor) : nil }
 
     /// True while the dispatcher holds an open descriptor.
-    public var isOpen: Bool { descriptor >= 0 }
+    @inlinable public final var isOpen: Bool { descriptor >= 0 }
 
     /// Makes a non-blocking, close-on-exec socket and registers it; a socket
     /// this dispatcher already had is closed first.
     public func createSocket(family: SocketFamily = .ipv4, type: SocketType = .stream) throws(SystemError) {
         let socket = try Socket.make(family: family, type: type)
-        attach(socket.descriptor)
+        attach(socket.descriptor, connected: false)
     }
 
     /// Takes ownership of `socket` (asyncore's `set_socket`): non-blocking,
     /// registered, and considered connected.
     public func adopt(_ socket: Socket) throws(SystemError) {
         try Syscall.setNonBlocking(socket.descriptor)
-        attach(socket.descriptor)
-        connected = true
+        attach(socket.descriptor, connected: true)
     }
 
-    func markConnected() {
-        connected = true
-    }
-
-    func attach(_ newDescriptor: Int32) {
+    func attach(_ newDescriptor: Int32, connected: Bool) {
         if isOpen { close() }
         descriptor = newDescriptor
         accepting = false
         connecting = false
-        connected = false
+        isConnected = connected
         inputClosed = false
         disconnected = false
         closeReported = false
         endOfInputReported = false
         token = loop.register(self)
+        handleNewSocket()
     }
 
     /// Sets `SO_REUSEADDR`, so a restarted server can bind its port at once.
@@ -157,7 +157,7 @@ open class Dispatcher: CustomStringConvertible {
     /// ``SystemError`` with call `.connect`, and the dispatcher closes.
     public func connect(to address: SocketAddress) throws(SystemError) {
         if !isOpen { try createSocket(family: address.family) }
-        connected = false
+        isConnected = false
         connecting = true
         do {
             _ = try requireSocket(.connect).connect(to: address)
@@ -191,8 +191,8 @@ open class Dispatcher: CustomStringConvertible {
             return
         }
         connecting = false
-        connected = true
-        invoke { try $0.handleConnect() }
+        isConnected = true
+        invoke(loop) { try $0.handleConnect() }
     }
 
     /// The socket's pending error (`SO_ERROR`), or `unreadable` when it cannot be read.
@@ -314,15 +314,35 @@ open class Dispatcher: CustomStringConvertible {
         return bytes
     }
 
-    /// Receives into the loop's shared read buffer; returns the byte count.
-    /// The bytes are `loop.readBuffer[0..<count]` until the next read.
-    package func recvIntoLoopBuffer(maxBytes: Int = .max) throws(SystemError) -> Int {
+    /// Receives what is there into the loop's shared read buffer and lends
+    /// the bytes to `body`, without copying them: the way to read without a
+    /// buffer per connection.
+    ///
+    /// ```swift
+    /// override func handleRead() throws {
+    ///     try receive { bytes in try send(bytes) }     // an echo
+    /// }
+    /// ```
+    /// `body` runs only when bytes arrived. The bytes are lent for the call:
+    /// keep a copy (`Array(bytes)`) to hold on to them.
+    /// - Returns: the byte count; 0 as ``recv(_:)`` returns empty (nothing
+    ///   there now, or the peer finished sending).
+    @discardableResult
+    public func receive(upTo maxBytes: Int = 65536, _ body: (ArraySlice<UInt8>) throws -> Void) throws -> Int {
+        try receive(upTo: maxBytes, loop: loop, body)
+    }
+
+    /// ``receive(upTo:_:)`` with the loop at hand, for hooks that already hold it.
+    @discardableResult
+    package func receive(upTo maxBytes: Int, loop: EventLoop, _ body: (ArraySlice<UInt8>) throws -> Void) throws -> Int {
         let count = loop.readBuffer.withUnsafeMutableBytes { raw in
             Result { () throws(SystemError) in
                 try recv(into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<min(maxBytes, raw.count)]))
             }
         }
-        return try count.get()
+        let received = try count.get()
+        if received > 0 { try body(loop.readBytes(received)) }
+        return received
     }
 
     /// Receives into `buffer`; returns the byte count, 0 as ``recv(_:)`` returns empty.
@@ -371,7 +391,7 @@ open class Dispatcher: CustomStringConvertible {
         if acceptPaused { resumeAccepting() }
         accepting = false
         connecting = false
-        connected = false
+        isConnected = false
         loop.unregister(self)
         Syscall.close(descriptor)
         descriptor = -1
@@ -390,6 +410,12 @@ open class Dispatcher: CustomStringConvertible {
     }
 
     // MARK: Hooks
+
+    /// The dispatcher took a new socket: made, adopted, or about to connect.
+    /// Runs before any other hook of that socket; the place to start
+    /// per-connection state afresh, since a dispatcher may close and connect
+    /// again. The default does nothing; an override calls `super`.
+    open func handleNewSocket() {}
 
     /// Whether the loop should watch for input; asked before every pass. Default: true.
     open func readable() -> Bool { true }
@@ -487,9 +513,11 @@ open class Dispatcher: CustomStringConvertible {
         return interest
     }
 
-    func dispatch(_ events: ReadyEvents) {
+    /// Runs the hooks `events` call for. The loop passes itself, so no hook
+    /// call pays for reaching the loop through the `unowned` reference.
+    func dispatch(_ events: ReadyEvents, loop: EventLoop) {
         if accepting {
-            invoke { try $0.handleAccept() }
+            invoke(loop) { try $0.handleAccept() }
             return
         }
         // The events belong to this registration: a hook that closes the
@@ -503,14 +531,14 @@ open class Dispatcher: CustomStringConvertible {
         }
         let interest = registeredInterest
         if interest.contains(.read), !events.isDisjoint(with: [.read, .hangup, .error, .readHangup]) {
-            invoke { try $0.handleRead() }
+            invoke(loop) { try $0.handleRead() }
         }
         if isSameSocket, interest.contains(.write),
            events.contains(.write) || (!interest.contains(.read) && !events.isDisjoint(with: [.hangup, .error])) {
-            invoke { try $0.handleWrite() }
+            invoke(loop) { try $0.handleWrite() }
         }
         if isSameSocket, events.contains(.priority) {
-            invoke { try $0.handleExpt() }
+            invoke(loop) { try $0.handleExpt() }
         }
         if isSameSocket, events.contains(.error) {
             if let pending = usesFileIO ? .brokenPipe : pendingSocketError(ifUnreadable: nil) {
@@ -523,11 +551,11 @@ open class Dispatcher: CustomStringConvertible {
     /// Runs `body` as the loop runs a hook: errors are routed to
     /// ``handleClose()`` or ``handleError(_:)``, and closes are reported after.
     package func runAsHook(_ body: () throws -> Void) {
-        invoke { _ in try body() }
+        invoke(loop) { _ in try body() }
     }
 
     @inline(__always)
-    func invoke(_ hook: (Dispatcher) throws -> Void) {
+    func invoke(_ loop: EventLoop, _ hook: (Dispatcher) throws -> Void) {
         do {
             try hook(self)
         } catch {
@@ -563,15 +591,17 @@ open class Dispatcher: CustomStringConvertible {
             reportClose()
         } else if inputClosed, !endOfInputReported {
             endOfInputReported = true
-            invoke { try $0.handleEndOfInput() }
+            invoke(loop) { try $0.handleEndOfInput() }
         }
     }
 
-    /// Calls ``handleClose()`` once per connection, then makes sure the socket is closed.
+    /// Calls ``handleClose()`` once per connection, then makes sure its
+    /// socket is closed; a socket that ``handleClose()`` connected anew stays open.
     public func reportClose() {
         guard isOpen, !closeReported else { return }
         closeReported = true
+        let registration = token
         handleClose()
-        close()
+        if token == registration { close() }
     }
 }

@@ -32,7 +32,6 @@ open class FileDispatcher: Dispatcher {
             throw error
         }
         usesFileIO = true
-        attach(copy.rawValue)
-        markConnected()
+        attach(copy.rawValue, connected: true)
     }
 }

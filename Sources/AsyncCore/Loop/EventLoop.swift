@@ -35,7 +35,6 @@ public final class EventLoop {
     @exclusivity(unchecked) private(set) var channels: [Dispatcher] = []
     /// Open dispatchers by descriptor, for mapping events back to them.
     @exclusivity(unchecked) private var byDescriptor: [Dispatcher?] = []
-    @exclusivity(unchecked) private var ready: [ReadyEvent] = []
     private var nextGeneration: UInt32 = 1
     @exclusivity(unchecked) var timers = TimerHeap()
     private var timerSequence: UInt64 = 0
@@ -45,6 +44,12 @@ public final class EventLoop {
     /// Dispatchers whose close or end-of-input must be reported once the
     /// current handler returns; hooks are never re-entered from `send`.
     @exclusivity(unchecked) private var attention: [Dispatcher] = []
+    /// Dispatchers closed during the running pass, kept alive until it ends:
+    /// the pass calls into dispatchers without retaining each one, and a
+    /// hook may close, and drop the last reference to, the very dispatcher
+    /// it runs on.
+    @exclusivity(unchecked) private var retired: [Dispatcher] = []
+    @exclusivity(unchecked) private var passDepth = 0
     /// Listeners that stopped accepting because descriptors ran out.
     private var pausedListeners: [Dispatcher] = []
     private var signalHandlers: [Int32: (Int32) -> Void] = [:]
@@ -52,10 +57,10 @@ public final class EventLoop {
     /// connection holds no buffer of its own. A slice of it that a handler
     /// keeps past its call is copied on the next read (copy-on-write).
     @exclusivity(unchecked) package var readBuffer = [UInt8](repeating: 0, count: 65536)
-    /// Replies pushed while one channel's input is handled, gathered for one
-    /// send; empty between handlers, so no connection keeps a buffer for them.
-    private let replyStorage = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
-    @exclusivity(unchecked) private var replyLength = 0
+    /// Memory any one handler may use while it runs (the chat layer gathers
+    /// its replies to a read here, for one send); nothing in it outlives the
+    /// handler, so no connection keeps a buffer of its own for this.
+    package let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
 
     static let wakeToken: UInt64 = UInt64(UInt32.max) << 32
 
@@ -79,7 +84,7 @@ public final class EventLoop {
 
     deinit {
         for channel in channels { channel.abandon() }
-        replyStorage.deallocate()
+        scratch.deallocate()
         SignalRelay.uninstall(wakeDescriptor: handle.wakeDescriptor)
         poller.close()
     }
@@ -94,25 +99,6 @@ public final class EventLoop {
     /// The first `count` bytes of the read buffer.
     package func readBytes(_ count: Int) -> ArraySlice<UInt8> {
         readBuffer[0..<count]
-    }
-
-    /// The bytes gathered in the reply buffer.
-    package var replies: UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(rebasing: replyStorage[0..<replyLength])
-    }
-
-    /// Adds `bytes` to the reply buffer; false, adding nothing, when they do not fit.
-    package func appendReply(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard bytes.count <= replyStorage.count - replyLength else { return false }
-        if let source = bytes.baseAddress, !bytes.isEmpty {
-            (replyStorage.baseAddress! + replyLength).copyMemory(from: source, byteCount: bytes.count)
-            replyLength += bytes.count
-        }
-        return true
-    }
-
-    package func clearReplies() {
-        replyLength = 0
     }
 
     /// The number of pending timers.
@@ -147,11 +133,18 @@ public final class EventLoop {
 
     /// One pass: update interest, wait, dispatch, fire timers, run posted closures.
     public func runPass(timeout: Duration?) throws(SystemError) {
+        passDepth += 1
+        defer {
+            passDepth -= 1
+            if passDepth == 0, !retired.isEmpty { retired.removeAll(keepingCapacity: true) }
+        }
         runDeferred()
         try updateInterest()
-        try poller.wait(timeoutMS: waitMilliseconds(limit: timeout), into: &ready)
-        for event in ready {
-            dispatch(event)
+        let readyCount = try poller.wait(timeoutMS: waitMilliseconds(limit: timeout))
+        var index = 0
+        while index < readyCount {
+            dispatch(poller.readyEvent(at: index))
+            index += 1
         }
         fireDueTimers()
     }
@@ -174,13 +167,21 @@ public final class EventLoop {
     private func updateInterest() throws(SystemError) {
         var index = 0
         while index < channels.count {
-            let channel = channels[index]
-            let wanted = channel.currentInterest()
-            if channel.isOpen, wanted != channel.registeredInterest {
-                try poller.update(fd: channel.descriptor, token: channel.token, from: channel.registeredInterest, to: wanted)
+            // Unretained: a dispatcher closed meanwhile stays alive in `retired`.
+            let unretained = Unmanaged.passUnretained(channels[index])
+            let failure = unretained._withUnsafeGuaranteedRef { channel -> SystemError? in
+                let wanted = channel.currentInterest()
+                guard channel.isOpen, wanted != channel.registeredInterest else { return nil }
+                do throws(SystemError) {
+                    try poller.update(fd: channel.descriptor, token: channel.token, from: channel.registeredInterest, to: wanted)
+                } catch {
+                    return error
+                }
                 channel.registeredInterest = wanted
+                return nil
             }
-            if index < channels.count, channels[index] === channel { index += 1 }
+            if let failure { throw failure }
+            if index < channels.count, channels[index] === unretained.takeUnretainedValue() { index += 1 }
         }
     }
 
@@ -190,9 +191,12 @@ public final class EventLoop {
             return
         }
         let descriptor = Int(UInt32(truncatingIfNeeded: event.token))
-        guard descriptor < byDescriptor.count, let channel = byDescriptor[descriptor],
-              channel.token == event.token else { return }
-        channel.dispatch(event.events)
+        guard descriptor < byDescriptor.count, let registered = byDescriptor[descriptor] else { return }
+        // Unretained: a dispatcher closed meanwhile stays alive in `retired`.
+        Unmanaged.passUnretained(registered)._withUnsafeGuaranteedRef { channel in
+            guard channel.token == event.token else { return }
+            channel.dispatch(event.events, loop: self)
+        }
     }
 
     private func runPostedJobs() {
@@ -317,6 +321,7 @@ public final class EventLoop {
             channels.removeLast()
         }
         channel.mapIndex = -1
+        if passDepth > 0 { retired.append(channel) }
         resumePausedListeners()
     }
 

@@ -7,6 +7,8 @@ final class EpollPoller: Poller {
     /// Descriptors epoll refuses (regular files) are always ready, as `poll`
     /// reports them; they are kept here and reported on every wait.
     @exclusivity(unchecked) private var alwaysReady: [Int32: (token: UInt64, interest: Interest)] = [:]
+    @exclusivity(unchecked) private var alwaysReadyEvents: [ReadyEvent] = []
+    @exclusivity(unchecked) private var kernelReadyCount = 0
 
     init(capacity: Int = 1024) throws(SystemError) {
         epoll = try Epoll()
@@ -30,20 +32,25 @@ final class EpollPoller: Poller {
         }
     }
 
-    func wait(timeoutMS: Int32, into ready: inout [ReadyEvent]) throws(SystemError) {
-        ready.removeAll(keepingCapacity: true)
+    func wait(timeoutMS: Int32) throws(SystemError) -> Int {
         let timeout = alwaysReady.isEmpty ? timeoutMS : 0
-        let count = try epoll.wait(into: &kernelEvents, timeoutMS: timeout)
-        for index in 0..<count {
-            let event = kernelEvents.event(at: index)
-            ready.append(ReadyEvent(token: event.token, events: EpollPoller.readyEvents(event.events)))
-        }
+        kernelReadyCount = try epoll.wait(into: &kernelEvents, timeoutMS: timeout)
+        guard !alwaysReady.isEmpty else { return kernelReadyCount }
+        alwaysReadyEvents.removeAll(keepingCapacity: true)
         for (_, registration) in alwaysReady {
             var events: ReadyEvents = []
             if registration.interest.contains(.read) { events.insert(.read) }
             if registration.interest.contains(.write) { events.insert(.write) }
-            ready.append(ReadyEvent(token: registration.token, events: events))
+            alwaysReadyEvents.append(ReadyEvent(token: registration.token, events: events))
         }
+        return kernelReadyCount + alwaysReadyEvents.count
+    }
+
+    @inline(__always)
+    func readyEvent(at index: Int) -> ReadyEvent {
+        guard index < kernelReadyCount else { return alwaysReadyEvents[index - kernelReadyCount] }
+        let event = kernelEvents.event(at: index)
+        return ReadyEvent(token: event.token, events: EpollPoller.readyEvents(event.events))
     }
 
     func close() {
@@ -57,6 +64,7 @@ final class EpollPoller: Poller {
         return events
     }
 
+    @inline(__always)
     private static func readyEvents(_ reported: EpollEvents) -> ReadyEvents {
         var events: ReadyEvents = []
         if reported.contains(.input) { events.insert(.read) }

@@ -5,6 +5,8 @@ final class PollPoller: Poller {
     @exclusivity(unchecked) private var entries = PollSet()
     @exclusivity(unchecked) private var tokens: [UInt64] = []
     @exclusivity(unchecked) private var indexByFD: [Int32: Int] = [:]
+    /// What the last wait found, copied out: a handler may change `descriptors`.
+    @exclusivity(unchecked) private var ready: [ReadyEvent] = []
 
     func update(fd: Int32, token: UInt64, from old: Interest, to new: Interest) throws(SystemError) {
         if new.isEmpty {
@@ -29,15 +31,20 @@ final class PollPoller: Poller {
         }
     }
 
-    func wait(timeoutMS: Int32, into ready: inout [ReadyEvent]) throws(SystemError) {
+    func wait(timeoutMS: Int32) throws(SystemError) -> Int {
         ready.removeAll(keepingCapacity: true)
-        guard try entries.wait(timeoutMS: timeoutMS) > 0 else { return }
+        guard try entries.wait(timeoutMS: timeoutMS) > 0 else { return 0 }
         for index in 0..<entries.count {
             let returned = entries.takeReturnedEvents(at: index)
             if !returned.isEmpty {
                 ready.append(ReadyEvent(token: tokens[index], events: PollPoller.readyEvents(returned)))
             }
         }
+        return ready.count
+    }
+
+    func readyEvent(at index: Int) -> ReadyEvent {
+        ready[index]
     }
 
     func close() {}

@@ -6,8 +6,12 @@ protocol Poller: AnyObject {
     /// interest means unregistered.
     func update(fd: Int32, token: UInt64, from old: Interest, to new: Interest) throws(SystemError)
 
-    /// Waits up to `timeoutMS` (-1: no limit) and replaces `ready` with what is ready.
-    func wait(timeoutMS: Int32, into ready: inout [ReadyEvent]) throws(SystemError)
+    /// Waits up to `timeoutMS` (-1: no limit); returns how many registrations
+    /// are ready. They are read with ``readyEvent(at:)`` until the next wait.
+    func wait(timeoutMS: Int32) throws(SystemError) -> Int
+
+    /// The `index`th ready registration of the last wait.
+    func readyEvent(at index: Int) -> ReadyEvent
 
     /// Releases the kernel object; the poller is unusable afterwards.
     func close()

@@ -28,6 +28,8 @@ final class RecordingChannel: ChatChannel {
     /// Replaces the default output-overflow behaviour (close) when set.
     var onOutputOverflow: ((RecordingChannel) -> Void)?
     var onWritabilityChange: ((RecordingChannel, Bool) -> Void)?
+    /// Runs inside `handleFrameOverflow`: it may switch the terminator, push...
+    var onOverflow: ((RecordingChannel) -> Void)?
 
     override func collectIncomingData(_ data: ArraySlice<UInt8>) {
         collected.append(Array(data))
@@ -45,6 +47,7 @@ final class RecordingChannel: ChatChannel {
     override func handleFrameOverflow(length: Int) {
         journal.append("overflow")
         overflowLengths.append(length)
+        onOverflow?(self)
     }
 
     override func handleUnterminatedInput(_ tail: [UInt8]) {
