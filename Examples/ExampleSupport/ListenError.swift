@@ -18,5 +18,6 @@ public struct ListenError: Error, CustomStringConvertible {
         self.reason = reason
     }
 
-    public var description: String { "cannot listen on \(address): \(reason)" }
+    /// The library's error names the address already; only the reason follows it.
+    public var description: String { "cannot listen on \(address): \(reason.call.rawValue) failed: \(reason.reason)" }
 }

@@ -12,7 +12,8 @@ CommandLineProgram.run(name: "echo-server", usage: EchoServerSettings.usage) { a
     let server = try settings.address.open { address in
         try EchoServer(address: address, mode: settings.mode, options: settings.options, loop: loop)
     }
-    server.onEvent = { log("\($0)") }
+    // Quiet, no client carries a closure and its address for the log.
+    if !settings.quiet { server.onEvent = { log("\($0)") } }
     let lifetime = try ServerLifetime(loop: loop, grace: .zero) { signal in
         let clients = loop.dispatchers.count - 1
         log("\(signal): stopping, closing \(clients) client connection\(clients == 1 ? "" : "s")")

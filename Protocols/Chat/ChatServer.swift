@@ -13,19 +13,12 @@ public final class ChatServer: Dispatcher {
     public let room: ChatRoom
 
     /// Binds `address` (with `SO_REUSEADDR`) and starts listening.
-    /// - Throws: `SystemError` when the socket cannot be made, bound or listened on.
+    /// - Throws: `SystemError` naming the address when the socket cannot be
+    ///   made, bound or listened on.
     public init(address: SocketAddress, options: ChatOptions = ChatOptions(), loop: EventLoop) throws(SystemError) {
         room = ChatRoom(loop: loop, options: options)
         super.init(loop: loop)
-        do {
-            try createSocket(family: address.family)
-            try setReuseAddress()
-            try bind(to: address)
-            try listen()
-        } catch {
-            close()
-            throw error
-        }
+        try listen(on: address)
     }
 
     public override func writable() -> Bool { false }

@@ -27,23 +27,15 @@ public final class EchoServer: Dispatcher {
 
     /// Binds to `address` (with `SO_REUSEADDR` for IP addresses) and listens.
     /// Port 0 picks a free port; `localAddress` tells which.
-    /// - Throws: `SystemError` when the socket cannot be made, bound or
-    ///   listened on; nothing is left registered with the loop then.
+    /// - Throws: `SystemError` naming the address when the socket cannot be
+    ///   made, bound or listened on; nothing is left registered with the loop then.
     public init(
         address: SocketAddress, mode: EchoMode = .line, options: EchoOptions = EchoOptions(), loop: EventLoop
     ) throws(SystemError) {
         self.mode = mode
         self.options = options
         super.init(loop: loop)
-        do {
-            try createSocket(family: address.family)
-            if address.family != .unix { try setReuseAddress() }
-            try bind(to: address)
-            try listen()
-        } catch {
-            close()
-            throw error
-        }
+        try listen(on: address)
     }
 
     /// A client that cannot be adopted is closed and logged; the listener keeps serving.

@@ -32,20 +32,6 @@ public final class SMTPServer: Dispatcher {
         super.init(loop: loop)
     }
 
-    /// Binds to `address` with `SO_REUSEADDR` and listens. Port 0 picks a
-    /// free port: read it back from `localAddress`.
-    public func listen(on address: SocketAddress, backlog: Int32 = Socket.maximumBacklog) throws(SystemError) {
-        do {
-            try createSocket(family: address.family)
-            try setReuseAddress()
-            try bind(to: address)
-            try listen(backlog: backlog)
-        } catch {
-            close()
-            throw error
-        }
-    }
-
     /// The sessions of this server that are still open.
     public var sessions: [SMTPChannel] {
         loop.dispatchers.compactMap { ($0 as? SMTPChannel).flatMap { $0.server === self ? $0 : nil } }

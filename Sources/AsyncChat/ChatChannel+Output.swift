@@ -86,6 +86,50 @@ extension ChatChannel {
         if input.delivery == .idle { flushReportingErrors() }
     }
 
+    /// Puts `layer` between the channel and its socket (STARTTLS) once
+    /// everything pushed before this call is sent: the reply that announces
+    /// the upgrade still goes out in the clear.
+    ///
+    /// Input already received is dropped (the rest of the read the command
+    /// came in, and anything held back), and nothing more is read until the
+    /// layer is in place, so no byte sent in the clear is ever read as if it
+    /// came through the layer: what the peer sent before it could have read
+    /// the announcing reply is discarded too. Later pushes go through the layer.
+    ///
+    /// ```swift
+    /// override func foundTerminator() throws {
+    ///     if takeIncomingText() == "STARTTLS", let socket {
+    ///         push("220 Ready to start TLS\r\n")
+    ///         upgradeWhenDone(to: try TLSLayer(socket: socket, context: context))
+    ///     }
+    /// }
+    /// ```
+    public func upgradeWhenDone(to layer: TransportLayer) {
+        guard isOpen, output.acceptsPushes else { return }
+        // The frame being handled (the command) stays the handler's; the
+        // rest of its read, and anything held back, goes.
+        if input.delivery == .delivering { input.delivery = .discarded } else { input.frame = .empty }
+        input.unframed = []
+        output.upgradeWhenDone(to: layer)
+        if input.delivery == .idle { flushReportingErrors() }
+    }
+
+    private func startLayer(_ layer: TransportLayer) {
+        // The reply announcing the upgrade has just left: whatever the peer
+        // sent before it could read that reply is plaintext from before the
+        // upgrade, and must not reach the layer as if it came through it.
+        discardUnreadInput()
+        do {
+            try upgrade(to: layer)
+        } catch {
+            handleError(error)
+            return
+        }
+        // Input waited for the layer; output queued behind the marker goes through it.
+        deliverHeldInput()
+        if isOpen, input.delivery == .idle { flushReportingErrors() }
+    }
+
     /// Drops all buffered input and queued output (asynchat's `discard_buffers`).
     /// Inside ``foundTerminator()`` that includes the current frame and the
     /// input received after it; input that arrives later is framed as usual.
@@ -141,6 +185,9 @@ extension ChatChannel {
         if report.contains(.reachedClose) {
             output.takeCloseCompletion()?()
             reportClose()
+        }
+        if report.contains(.reachedUpgrade), let layer = output.takeUpgrade() {
+            startLayer(layer)
         }
     }
 }

@@ -77,21 +77,37 @@ open class ChatChannel: Dispatcher, OutputSink {
         }
     }
 
+    // Stored in an order that leaves little padding: every connection pays
+    // for these bytes while it is idle.
+
     /// The most bytes the channel keeps for one frame. Default: 64 KiB.
     @exclusivity(unchecked) public var maxFrameLength = 65536
-    /// What happens to a frame longer than ``maxFrameLength``.
-    @exclusivity(unchecked) public var frameOverflowPolicy = FrameOverflowPolicy.discardFrame
     /// Queued output above which the channel reports itself unwritable and,
     /// with ``pausesReadingWhenOutputIsFull``, stops reading. Default: 1 MiB.
     @exclusivity(unchecked) public var highWatermark = 1 << 20
     /// Queued output at or below which the channel is writable again. Default: 256 KiB.
     @exclusivity(unchecked) public var lowWatermark = 256 << 10
+    /// Queued output beyond which ``handleOutputOverflow()`` runs. Default: 64 MiB.
+    @exclusivity(unchecked) public var maxQueuedOutput = 64 << 20
+
+    // MARK: State
+    // Hot state is @exclusivity(unchecked), for the reason given in EventLoop.
+
+    @exclusivity(unchecked) private var framer = InputFramer()
+    /// What happens to a frame longer than ``maxFrameLength``.
+    @exclusivity(unchecked) public var frameOverflowPolicy = FrameOverflowPolicy.discardFrame
     /// Whether the channel stops reading, and delivering frames already
     /// received, while its output is above the high watermark; they are
     /// delivered once it falls to the low watermark. Default: true.
     @exclusivity(unchecked) public var pausesReadingWhenOutputIsFull = true
-    /// Queued output beyond which ``handleOutputOverflow()`` runs. Default: 64 MiB.
-    @exclusivity(unchecked) public var maxQueuedOutput = 64 << 20
+    /// Counts connections, so that work begun for one never touches the next
+    /// (a handler may close the channel and connect it again).
+    @exclusivity(unchecked) private var connection: UInt32 = 0
+    /// This connection's input; a new connection starts with a fresh one.
+    @exclusivity(unchecked) var input = ChannelInput()
+    @exclusivity(unchecked) var output = ChannelOutput()
+    @exclusivity(unchecked) var idle: IdleTimeout?
+
     /// Ends a connection that has received nothing for this long (see
     /// ``handleIdleTimeout()``), counted from the last input or from when it
     /// is set, also before ``Dispatcher/connect(to:)``; nil, the default, never does.
@@ -103,18 +119,6 @@ open class ChatChannel: Dispatcher, OutputSink {
             armIdleTimer()
         }
     }
-
-    // MARK: State
-    // Hot state is @exclusivity(unchecked), for the reason given in EventLoop.
-
-    @exclusivity(unchecked) private var framer = InputFramer()
-    /// This connection's input; a new connection starts with a fresh one.
-    @exclusivity(unchecked) var input = ChannelInput()
-    @exclusivity(unchecked) var output = ChannelOutput()
-    /// Counts connections, so that work begun for one never touches the next
-    /// (a handler may close the channel and connect it again).
-    @exclusivity(unchecked) private var connection: UInt32 = 0
-    @exclusivity(unchecked) var idle: IdleTimeout?
 
     // MARK: Input hooks
 
@@ -183,28 +187,6 @@ open class ChatChannel: Dispatcher, OutputSink {
         reportClose()
     }
 
-    // MARK: Collected input
-
-    /// The bytes the default collector kept for the current frame.
-    public var incomingData: ArraySlice<UInt8> { input.frame.bytes }
-
-    /// Takes the current frame's bytes, leaving the collector empty.
-    public func takeIncomingData() -> [UInt8] {
-        defer { clearFrame() }
-        return Array(input.frame.bytes)
-    }
-
-    /// Takes the current frame as text, or nil when it is not valid UTF-8.
-    public func takeIncomingText() -> String? {
-        defer { clearFrame() }
-        return String(validating: input.frame.bytes, as: UTF8.self)
-    }
-
-    private func clearFrame() {
-        if case .discarding = input.frame { return }
-        input.frame = .empty
-    }
-
     // MARK: Reading
 
     public final override func handleRead() throws {
@@ -223,9 +205,10 @@ open class ChatChannel: Dispatcher, OutputSink {
     }
 
     /// True while input waits, both in the socket and already received:
-    /// reading is paused, or the output is above the high watermark.
-    private var isInputHeld: Bool {
-        input.isPaused || (pausesReadingWhenOutputIsFull && !output.isWritable)
+    /// reading is paused, the output is above the high watermark, or a
+    /// transport layer waits to start.
+    var isInputHeld: Bool {
+        input.isPaused || (pausesReadingWhenOutputIsFull && !output.isWritable) || output.isUpgradePending
     }
 
     open override func writable() -> Bool {
@@ -339,12 +322,6 @@ open class ChatChannel: Dispatcher, OutputSink {
         clearFrame()
     }
 
-    private func overflowFrame(length: Int) {
-        input.frame = .discarding(next: nil)
-        handleFrameOverflow(length: length)
-        if frameOverflowPolicy == .close { closeWhenDone() }
-    }
-
     // MARK: End of input
 
     /// The peer finished sending: frames already received are delivered,
@@ -352,22 +329,6 @@ open class ChatChannel: Dispatcher, OutputSink {
     open override func handleEndOfInput() throws {
         if input.phase == .receiving { input.phase = .peerFinished }
         finishInput()
-    }
-
-    private func finishInput() {
-        guard input.phase == .peerFinished, !isInputHeld else { return }
-        input.phase = .finished
-        // An overlong frame was reported already: none of it is a tail, not
-        // even a partial terminator held back after it.
-        var tail: [UInt8] = []
-        if case .discarding = input.frame {} else {
-            tail = Array(input.frame.bytes)
-            tail.append(contentsOf: input.unframed)
-        }
-        input.frame = .empty
-        input.unframed = []
-        if !tail.isEmpty { handleUnterminatedInput(tail) }
-        closeWhenDone()
     }
 
     // MARK: Output (the API is in ChatChannel+Output.swift)
@@ -379,6 +340,7 @@ open class ChatChannel: Dispatcher, OutputSink {
     // MARK: OutputSink
 
     var canSend: Bool { isOpen && connected }
+    var holdsOutput: Bool { transportHoldsOutput }
 
     // MARK: Connections
 
@@ -387,6 +349,16 @@ open class ChatChannel: Dispatcher, OutputSink {
     open override func handleNewSocket() {
         resetConnectionState()
         armIdleTimer()
+    }
+
+    /// Puts `layer` between the channel and its socket now, dropping input
+    /// already received; ``upgradeWhenDone(to:)`` first sends what was pushed.
+    open override func upgrade(to layer: TransportLayer) throws(TransportError) {
+        try super.upgrade(to: layer)
+        // The frame being handled (the command) stays the handler's; the
+        // rest of its read, and anything held back, goes.
+        if input.delivery == .delivering { input.delivery = .discarded } else { input.frame = .empty }
+        input.unframed = []
     }
 
     /// Closes at once, dropping buffered input and queued output.

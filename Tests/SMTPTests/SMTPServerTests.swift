@@ -48,7 +48,7 @@ import Testing
         try first.listen(on: .ipv4(port: 0))
         let taken = try first.localAddress
         let second = try SMTPServer(configuration: .testing(), handler: ClosureHandler { _ in .ok }, loop: loop)
-        #expect(throws: SystemError(.bind, errno: .addressInUse)) {
+        #expect(throws: SystemError(.bind, errno: .addressInUse, path: taken.description)) {
             // Both sockets set SO_REUSEADDR, but a listening port stays taken.
             try second.listen(on: taken)
         }

@@ -65,12 +65,13 @@ struct ChannelInput {
         }
     }
 
+    // Stored in an order that leaves little padding.
+    var frame = Frame.empty
     var phase = Phase.receiving
     var delivery = Delivery.idle
-    var frame = Frame.empty
+    /// Set by ``ChatChannel/pauseReading()``.
+    var isPaused = false
     /// Received bytes not yet framed: a possible partial terminator, or
     /// everything that arrived while input was held.
     var unframed: [UInt8] = []
-    /// Set by ``ChatChannel/pauseReading()``.
-    var isPaused = false
 }

@@ -34,6 +34,8 @@ struct ChannelOutput {
         static let overflowed = Report(rawValue: 4)
         /// The close marker was reached: run the completion and close.
         static let reachedClose = Report(rawValue: 8)
+        /// The upgrade marker was reached: install the layer (``takeUpgrade()``).
+        static let reachedUpgrade = Report(rawValue: 16)
     }
 
     struct Limits {
@@ -43,12 +45,15 @@ struct ChannelOutput {
     }
 
     // Hot state is @exclusivity(unchecked) in the channel that holds this.
-    private(set) var ending = Ending.open
-    private(set) var isWritable = true
+    // Stored in an order that leaves little padding.
     private var queue: OutputQueue?
     /// The loop's scratch memory while replies are gathered in it: input is
     /// being handled and nothing was queued before.
     private var gathered: Gathered?
+    private(set) var ending = Ending.open
+    private(set) var isWritable = true
+    /// A transport layer waits in the queue: input stays unread until it is in place.
+    private(set) var isUpgradePending = false
 
     /// Replies gathered in memory the loop lends for one handler.
     private struct Gathered {
@@ -172,6 +177,20 @@ struct ChannelOutput {
         makeQueue().appendClose(then: completion)
     }
 
+    /// `layer` starts once everything pushed so far is sent.
+    mutating func upgradeWhenDone(to layer: TransportLayer) {
+        queueGathered()
+        isUpgradePending = true
+        makeQueue().appendUpgrade(to: layer)
+    }
+
+    /// Takes the layer of a reached upgrade marker.
+    mutating func takeUpgrade() -> TransportLayer? {
+        guard let layer = queue?.takeUpgrade() else { return nil }
+        isUpgradePending = false
+        return layer
+    }
+
     /// A FIN follows everything pushed so far.
     mutating func halfCloseWhenDone() {
         queueGathered()
@@ -193,7 +212,11 @@ struct ChannelOutput {
         if let queue {
             let outcome = try queue.write { vectors throws(SystemError) in try sink.send(vectors: vectors) }
             report = shrank(limits)
-            if outcome == .reachedClose { report.insert(.reachedClose) }
+            // A marker takes effect once the transport, too, has sent what came before it.
+            if !sink.holdsOutput {
+                if outcome == .reachedClose { report.insert(.reachedClose) }
+                if outcome == .reachedUpgrade { report.insert(.reachedUpgrade) }
+            }
         }
         if case .halfClosePending = ending, isQueueEmpty, sink.canSend {
             ending = .halfClosed
@@ -202,10 +225,10 @@ struct ChannelOutput {
         return report
     }
 
-    /// Drops everything queued and gathered; a pending close stays pending.
+    /// Drops everything queued and gathered; a pending close or upgrade stays pending.
     mutating func removeAll(limits: Limits) -> Report {
         dropGathered()
-        queue?.removeAll(keepingClose: true)
+        queue?.removeAll(keepingMarkers: true)
         return shrank(limits)
     }
 

@@ -11,6 +11,8 @@ final class OutputQueue {
         case producer(any Producer)
         /// The channel closes here; then the completion runs.
         case close((() -> Void)?)
+        /// The transport layer starts here: what follows goes through it.
+        case upgrade(TransportLayer)
     }
 
     /// How a ``write(using:)`` ended.
@@ -18,6 +20,7 @@ final class OutputQueue {
         case drained
         case blocked
         case reachedClose
+        case reachedUpgrade
     }
 
     // Hot state is @exclusivity(unchecked), for the reason given in EventLoop.
@@ -56,6 +59,18 @@ final class OutputQueue {
         entries.append(.close(completion))
     }
 
+    func appendUpgrade(to layer: TransportLayer) {
+        entries.append(.upgrade(layer))
+    }
+
+    /// Takes the upgrade marker at the head of the queue.
+    func takeUpgrade() -> TransportLayer? {
+        guard head < entries.count, case .upgrade(let layer) = entries[head] else { return nil }
+        head += 1
+        compact()
+        return layer
+    }
+
     /// Takes the completion of the close marker at the head of the queue.
     func takeCloseCompletion() -> (() -> Void)? {
         guard head < entries.count, case .close(let completion) = entries[head] else { return nil }
@@ -63,30 +78,30 @@ final class OutputQueue {
         return completion
     }
 
-    /// Frees everything queued; with `keepingClose`, a close marker (and
-    /// its completion) stays.
-    func removeAll(keepingClose: Bool = false) {
-        var close: Entry?
+    /// Frees everything queued; with `keepingMarkers`, the close and upgrade
+    /// markers (and a close's completion) stay, in order.
+    func removeAll(keepingMarkers: Bool = false) {
+        var markers: [Entry] = []
         for index in head..<entries.count {
             switch entries[index] {
             case .bytes(let chunk): chunk.free()
-            case .close: if keepingClose { close = entries[index] }
+            case .close, .upgrade: if keepingMarkers { markers.append(entries[index]) }
             case .producer: break
             }
         }
-        entries.removeAll()
+        entries = markers
         head = 0
         byteCount = 0
-        if let close { entries.append(close) }
     }
 
     /// Sends queued bytes through `send` (which returns the bytes the socket
     /// took, 0 when it would block) until the queue is empty, the socket is
-    /// full, or the close marker is reached.
+    /// full, or a close or upgrade marker is reached.
     func write(using send: (UnsafeMutableBufferPointer<iovec>) throws(SystemError) -> Int) throws(SystemError) -> WriteOutcome {
         while true {
             guard try prepareHead() else { return .drained }
             if case .close = entries[head] { return .reachedClose }
+            if case .upgrade = entries[head] { return .reachedUpgrade }
             let sent = try withUnsafeTemporaryAllocation(of: iovec.self, capacity: OutputQueue.maxVectors) { vectors throws(SystemError) -> Int in
                 var count = 0
                 var index = head
@@ -102,7 +117,7 @@ final class OutputQueue {
         }
     }
 
-    /// Makes the head entry bytes or the close marker, pulling from
+    /// Makes the head entry bytes or a marker, pulling from
     /// producers; false when nothing is left.
     private func prepareHead() throws(SystemError) -> Bool {
         while head < entries.count {

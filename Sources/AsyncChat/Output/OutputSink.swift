@@ -5,6 +5,8 @@ import Glibc
 protocol OutputSink: AnyObject {
     /// True while bytes can be sent: open and connected.
     var canSend: Bool { get }
+    /// True while the transport holds bytes it took but has not sent yet.
+    var holdsOutput: Bool { get }
     /// Sends what the connection takes now; 0 when it would block or is gone.
     func send(_ bytes: UnsafeRawBufferPointer) throws(SystemError) -> Int
     /// Sends several buffers with one call; 0 when it would block or is gone.

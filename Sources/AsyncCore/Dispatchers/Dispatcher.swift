@@ -1,5 +1,3 @@
-import Glibc
-
 /// A non-blocking socket with asyncore's event hooks; subclass it and override
 /// the hooks your protocol needs.
 ///
@@ -20,8 +18,7 @@ import Glibc
 ///
 /// let loop = try EventLoop()
 /// let server = GreeterServer(loop: loop)
-/// try server.bind(to: .ipv4(port: 7000))
-/// try server.listen()
+/// try server.listen(on: .ipv4("127.0.0.1", port: 7000))
 /// try loop.run()
 /// ```
 ///
@@ -30,43 +27,52 @@ import Glibc
 /// peer is gone ends in ``handleClose()``, anything else goes to
 /// ``handleError(_:)``. The loop calls ``handleClose()`` at most once per
 /// connection, and never calls a hook on a closed dispatcher.
+///
+/// Bytes move through the dispatcher's transport: a socket, a file or pipe
+/// (``FileDispatcher``), or a ``TransportLayer`` over the socket such as TLS
+/// (``upgrade(to:)``).
 open class Dispatcher: CustomStringConvertible {
     // Hot state is @exclusivity(unchecked), for the reason given in EventLoop,
-    // and final, so that the chat layer reads it without a call.
+    // and final, so that the chat layer reads it without a call. Stored in an
+    // order that leaves little padding: an idle connection pays for it.
     /// The loop this dispatcher is registered with. Held `unowned`: the loop
     /// must outlive its dispatchers.
     public unowned let loop: EventLoop
+    @exclusivity(unchecked) var transport = Transport.socket
+    /// `logInfo` messages of these types are dropped; asyncore drops warnings.
+    public var ignoredLogTypes: Set<String> = Dispatcher.defaultIgnoredLogTypes
     /// The socket's descriptor, or -1 before a socket is made and after close.
     @exclusivity(unchecked) public final private(set) var descriptor: Int32 = -1
+    /// The registration's generation, which with the descriptor makes the
+    /// token the poller hands back with each event.
+    @exclusivity(unchecked) var generation: UInt32 = 0
+    @exclusivity(unchecked) var mapIndex: Int32 = -1
     /// True after ``listen(backlog:)``.
-    @exclusivity(unchecked) public final private(set) var accepting = false
+    @exclusivity(unchecked) public final internal(set) var accepting = false
     /// True between ``connect(to:)`` and its outcome.
-    @exclusivity(unchecked) public final private(set) var connecting = false
+    @exclusivity(unchecked) public final internal(set) var connecting = false
     /// True for an adopted socket, and once a connect has succeeded.
     @inlinable public final var connected: Bool { isConnected }
     // Read through the inlinable getter: a direct read from another module
     // would bring back the exclusivity check.
     @usableFromInline @exclusivity(unchecked) final var isConnected = false
     /// True once the peer has finished sending (end of input was read).
-    @exclusivity(unchecked) public final private(set) var inputClosed = false
-    /// `logInfo` messages of these types are dropped; asyncore drops warnings.
-    public var ignoredLogTypes: Set<String> = Dispatcher.defaultIgnoredLogTypes
-
-    @exclusivity(unchecked) var token: UInt64 = 0
-    @exclusivity(unchecked) var mapIndex = -1
+    @exclusivity(unchecked) public final internal(set) var inputClosed = false
+    /// What the kernel was last told to watch for.
     @exclusivity(unchecked) var registeredInterest: Interest = []
-    @exclusivity(unchecked) var usesFileIO = false
-    @exclusivity(unchecked) private var disconnected = false
-    @exclusivity(unchecked) private var closeReported = false
-    @exclusivity(unchecked) private var endOfInputReported = false
-    @exclusivity(unchecked) private var acceptPaused = false
-    private var acceptResumeTimer: LoopTimer?
+    /// What the dispatcher itself asked for in this pass (a layer may ask for more).
+    @exclusivity(unchecked) var wantedInterest: Interest = []
+    @exclusivity(unchecked) var disconnected = false
+    @exclusivity(unchecked) var closeReported = false
+    @exclusivity(unchecked) var endOfInputReported = false
+    @exclusivity(unchecked) var acceptPaused = false
+    /// Set by ``setReuseAddress()`` before a socket exists: the next socket made gets it.
+    var reusesAddress = false
 
-    private static let defaultIgnoredLogTypes: Set<String> = ["warning"]
-    private static let acceptBackoff = Duration.milliseconds(100)
+    static let defaultIgnoredLogTypes: Set<String> = ["warning"]
 
-    /// A dispatcher with no socket yet: call ``createSocket(family:type:)``,
-    /// ``bind(to:)`` or ``connect(to:)`` next.
+    /// A dispatcher with no socket yet: call ``listen(on:backlog:reuseAddress:)``,
+    /// ``connect(to:)``, ``bind(to:)`` or ``createSocket(family:type:)`` next.
     public init(loop: EventLoop) {
         self.loop = loop
     }
@@ -81,29 +87,45 @@ open class Dispatcher: CustomStringConvertible {
 
     // MARK: The socket
 
-    /// The open socket, or nil.
-    public var socket: Socket? { descriptor >= 0 ? Socket(descriptor: descriptor) : nil }
+    /// The open socket, or nil (also for a file or pipe).
+    public var socket: Socket? {
+        guard isOpen else { return nil }
+        if case .file = transport { return nil }
+        return Socket(descriptor: descriptor)
+    }
 
     /// True while the dispatcher holds an open descriptor.
     @inlinable public final var isOpen: Bool { descriptor >= 0 }
+
+    /// The token the poller reports this registration's events with.
+    var token: UInt64 { UInt64(generation) << 32 | UInt64(UInt32(bitPattern: descriptor)) }
 
     /// Makes a non-blocking, close-on-exec socket and registers it; a socket
     /// this dispatcher already had is closed first.
     public func createSocket(family: SocketFamily = .ipv4, type: SocketType = .stream) throws(SystemError) {
         let socket = try Socket.make(family: family, type: type)
-        attach(socket.descriptor, connected: false)
+        if reusesAddress, family != .unix {
+            do {
+                try socket.setOption(.reuseAddress, to: 1)
+            } catch {
+                socket.close()
+                throw error
+            }
+        }
+        attach(socket.descriptor, transport: .socket, connected: false)
     }
 
     /// Takes ownership of `socket` (asyncore's `set_socket`): non-blocking,
     /// registered, and considered connected.
     public func adopt(_ socket: Socket) throws(SystemError) {
         try Syscall.setNonBlocking(socket.descriptor)
-        attach(socket.descriptor, connected: true)
+        attach(socket.descriptor, transport: .socket, connected: true)
     }
 
-    func attach(_ newDescriptor: Int32, connected: Bool) {
+    func attach(_ newDescriptor: Int32, transport newTransport: Transport, connected: Bool) {
         if isOpen { close() }
         descriptor = newDescriptor
+        transport = newTransport
         accepting = false
         connecting = false
         isConnected = connected
@@ -111,144 +133,34 @@ open class Dispatcher: CustomStringConvertible {
         disconnected = false
         closeReported = false
         endOfInputReported = false
-        token = loop.register(self)
+        generation = loop.register(self)
         handleNewSocket()
     }
 
-    /// Sets `SO_REUSEADDR`, so a restarted server can bind its port at once.
-    public func setReuseAddress() throws(SystemError) {
-        try requireSocket(.setsockopt).setOption(.reuseAddress, to: 1)
+    /// Puts `layer` between this dispatcher and its socket: from now on what
+    /// it sends and receives goes through the layer (TLS from the first byte,
+    /// or STARTTLS in the middle of a connection). Bytes already received are
+    /// not passed through it.
+    /// - Throws: ``TransportError`` when the dispatcher has no socket, the
+    ///   layer is over another socket, or a layer is installed already.
+    open func upgrade(to layer: TransportLayer) throws(TransportError) {
+        guard isOpen else { throw .noSocket }
+        guard case .socket = transport else { throw .notASocketOrLayeredAlready }
+        guard layer.socket.descriptor == descriptor else { throw .layerOverAnotherSocket }
+        transport = .layered(layer)
     }
 
-    /// Binds to `address`, making a socket of its family first if there is none.
-    public func bind(to address: SocketAddress) throws(SystemError) {
-        if !isOpen { try createSocket(family: address.family) }
-        try requireSocket(.bind).bind(to: address)
+    /// The layer bytes go through, if ``upgrade(to:)`` installed one.
+    public var transportLayer: TransportLayer? { transport.layer }
+
+    /// True while a layer holds bytes it took but the socket has not.
+    package var transportHoldsOutput: Bool {
+        transport.layer?.neededInterest.contains(.write) ?? false
     }
 
-    /// Starts listening; the default backlog is the system maximum (`SOMAXCONN`),
-    /// not asyncore's 5.
-    public func listen(backlog: Int32 = Socket.maximumBacklog) throws(SystemError) {
-        let socket = try requireSocket(.listen)
-        try socket.listen(backlog: backlog)
-        accepting = true
-    }
+    // MARK: Sending
 
-    /// The address the socket is bound to.
-    public var localAddress: SocketAddress {
-        get throws(SystemError) { try requireSocket(.getsockname).localAddress() }
-    }
-
-    /// The connected peer's address.
-    public var peerAddress: SocketAddress {
-        get throws(SystemError) { try requireSocket(.getpeername).peerAddress() }
-    }
-
-    private func requireSocket(_ call: SystemCall) throws(SystemError) -> Socket {
-        guard let socket else { throw SystemError(call, errno: .badFileDescriptor) }
-        return socket
-    }
-
-    // MARK: Connecting
-
-    /// Starts a non-blocking connect, making a socket of the address's family
-    /// first if there is none. ``handleConnect()`` runs on the first writable
-    /// event; a refused or failed connect reaches ``handleError(_:)`` as a
-    /// ``SystemError`` with call `.connect`, and the dispatcher closes.
-    public func connect(to address: SocketAddress) throws(SystemError) {
-        if !isOpen { try createSocket(family: address.family) }
-        isConnected = false
-        connecting = true
-        do {
-            _ = try requireSocket(.connect).connect(to: address)
-        } catch {
-            // The failure belongs to this socket: if it is replaced before the
-            // next pass (close, then connect elsewhere), the new attempt stands.
-            let attempt = token
-            loop.deferUntilNextPass { [self] in
-                if connecting, token == attempt { failConnect(error) }
-            }
-        }
-    }
-
-    /// Resolves `host` (blocking; see ``SocketAddress/resolve(host:port:)``)
-    /// and connects to its first address.
-    public func connect(host: String, port: UInt16) throws {
-        guard let address = try SocketAddress.resolve(host: host, port: port).first else {
-            throw AddressError.noAddresses(host: host)
-        }
-        try connect(to: address)
-    }
-
-    func finishConnect(_ events: ReadyEvents) {
-        if !usesFileIO, let pending = pendingSocketError(ifUnreadable: .badFileDescriptor) {
-            failConnect(SystemError(.connect, errno: pending))
-            return
-        }
-        guard events.contains(.write) else {
-            // A refused connect can show as a hang-up before its error is set.
-            if !events.isDisjoint(with: [.hangup, .error]) { failConnect(SystemError(.connect, errno: .connectionRefused)) }
-            return
-        }
-        connecting = false
-        isConnected = true
-        invoke(loop) { try $0.handleConnect() }
-    }
-
-    /// The socket's pending error (`SO_ERROR`), or `unreadable` when it cannot be read.
-    private func pendingSocketError(ifUnreadable unreadable: Errno?) -> Errno? {
-        do {
-            return try requireSocket(.getsockopt).pendingError()
-        } catch {
-            return unreadable
-        }
-    }
-
-    private func failConnect(_ error: SystemError) {
-        connecting = false
-        handleError(error)
-        if isOpen { close() }
-        loop.settle()
-    }
-
-    // MARK: Accepting
-
-    /// Accepts one pending connection: nil when none is pending, when the
-    /// connection was aborted before it could be taken, or when descriptors ran
-    /// out (`EMFILE`, `ENFILE`, `ENOBUFS`, `ENOMEM`). In that last case the
-    /// listener stops asking for connections for 100 ms, or until another
-    /// dispatcher of the loop closes, so the loop neither spins nor drops the
-    /// waiting clients.
-    public func accept() throws(SystemError) -> (Socket, SocketAddress)? {
-        guard accepting, !acceptPaused, let socket else { return nil }
-        do {
-            return try socket.accept()
-        } catch where error.isAbortedConnection {
-            return nil
-        } catch where error.isOutOfResources {
-            pauseAccepting(error)
-            return nil
-        }
-    }
-
-    private func pauseAccepting(_ error: SystemError) {
-        acceptPaused = true
-        loop.pauseAccepting(self)
-        loop.log("warning: \(self) cannot accept (\(error)); pausing accepts until a descriptor is free")
-        acceptResumeTimer = loop.schedule(after: Dispatcher.acceptBackoff) { [weak self] in self?.resumeAccepting() }
-    }
-
-    func resumeAccepting() {
-        guard acceptPaused else { return }
-        acceptPaused = false
-        acceptResumeTimer?.cancel()
-        acceptResumeTimer = nil
-        loop.resumeAccepting(self)
-    }
-
-    // MARK: Sending and receiving
-
-    /// Sends what the socket takes now. Returns the bytes sent: 0 when the
+    /// Sends what the transport takes now. Returns the bytes sent: 0 when the
     /// socket would block, and 0 when the peer is gone (then ``handleClose()``
     /// follows once the running handler returns). Never raises `SIGPIPE`.
     /// - Throws: ``SystemError`` for any other failure.
@@ -256,133 +168,14 @@ open class Dispatcher: CustomStringConvertible {
     open func send(_ bytes: UnsafeRawBufferPointer) throws(SystemError) -> Int {
         guard isOpen, !bytes.isEmpty else { return 0 }
         do throws(SystemError) {
-            return try writeRaw(bytes) ?? 0
+            return try transport.write(descriptor, bytes) ?? 0
         } catch where error.isDisconnect {
             markDisconnected()
             return 0
         }
     }
 
-    /// Sends bytes from any contiguous or non-contiguous collection; see ``send(_:)-(UnsafeRawBufferPointer)``.
-    @discardableResult
-    public final func send<Bytes: Sequence>(_ bytes: Bytes) throws(SystemError) -> Int where Bytes.Element == UInt8 {
-        let sent: Result<Int, SystemError>? = bytes.withContiguousStorageIfAvailable { buffer in
-            Result { () throws(SystemError) -> Int in try send(UnsafeRawBufferPointer(buffer)) }
-        }
-        if let sent { return try sent.get() }
-        let copy = Array(bytes)
-        return try copy.withUnsafeBytes { raw in Result { () throws(SystemError) in try send(raw) } }.get()
-    }
-
-    /// Sends a string's UTF-8 bytes; see ``send(_:)-(UnsafeRawBufferPointer)``.
-    @discardableResult
-    public final func send(_ text: String) throws(SystemError) -> Int {
-        try send(Array(text.utf8))
-    }
-
-    /// Sends several buffers with one system call (gather write). Returns the
-    /// bytes sent; 0 when it would block or the peer is gone.
-    package func send(vectors: UnsafeMutableBufferPointer<iovec>) throws(SystemError) -> Int {
-        guard isOpen, !vectors.isEmpty else { return 0 }
-        do throws(SystemError) {
-            if usesFileIO {
-                return try SignalMask.withBrokenPipeHeld { () throws(SystemError) -> Int? in
-                    try FileDescriptor(rawValue: descriptor).writeIfReady(vectors: vectors)
-                } ?? 0
-            }
-            return try Socket(descriptor: descriptor).send(vectors: vectors) ?? 0
-        } catch where error.isDisconnect {
-            markDisconnected()
-            return 0
-        }
-    }
-
-    /// Receives up to `maxBytes`. An empty result means nothing is there:
-    /// either the socket would block, or the peer finished sending, in which
-    /// case ``inputClosed`` is true and ``handleEndOfInput()`` follows once the
-    /// running handler returns.
-    public func recv(_ maxBytes: Int = 65536) throws(SystemError) -> [UInt8] {
-        if maxBytes <= loop.readBuffer.count {
-            let count = loop.readBuffer.withUnsafeMutableBytes { raw in
-                Result { () throws(SystemError) in try recv(into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<maxBytes])) }
-            }
-            return Array(loop.readBuffer[0..<(try count.get())])
-        }
-        var bytes = [UInt8](repeating: 0, count: maxBytes)
-        let count = bytes.withUnsafeMutableBytes { raw in Result { () throws(SystemError) in try recv(into: raw) } }
-        bytes.removeLast(maxBytes - (try count.get()))
-        return bytes
-    }
-
-    /// Receives what is there into the loop's shared read buffer and lends
-    /// the bytes to `body`, without copying them: the way to read without a
-    /// buffer per connection.
-    ///
-    /// ```swift
-    /// override func handleRead() throws {
-    ///     try receive { bytes in try send(bytes) }     // an echo
-    /// }
-    /// ```
-    /// `body` runs only when bytes arrived. The bytes are lent for the call:
-    /// keep a copy (`Array(bytes)`) to hold on to them.
-    /// - Returns: the byte count; 0 as ``recv(_:)`` returns empty (nothing
-    ///   there now, or the peer finished sending).
-    @discardableResult
-    public func receive(upTo maxBytes: Int = 65536, _ body: (ArraySlice<UInt8>) throws -> Void) throws -> Int {
-        try receive(upTo: maxBytes, loop: loop, body)
-    }
-
-    /// ``receive(upTo:_:)`` with the loop at hand, for hooks that already hold it.
-    @discardableResult
-    package func receive(upTo maxBytes: Int, loop: EventLoop, _ body: (ArraySlice<UInt8>) throws -> Void) throws -> Int {
-        let count = loop.readBuffer.withUnsafeMutableBytes { raw in
-            Result { () throws(SystemError) in
-                try recv(into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<min(maxBytes, raw.count)]))
-            }
-        }
-        let received = try count.get()
-        if received > 0 { try body(loop.readBytes(received)) }
-        return received
-    }
-
-    /// Receives into `buffer`; returns the byte count, 0 as ``recv(_:)`` returns empty.
-    public func recv(into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
-        guard isOpen, !inputClosed, !buffer.isEmpty else { return 0 }
-        do throws(SystemError) {
-            guard let count = try readRaw(into: buffer) else { return 0 }
-            if count == 0 { markInputClosed() }
-            return count
-        } catch where error.isDisconnect {
-            markDisconnected()
-            return 0
-        }
-    }
-
-    private func readRaw(into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int? {
-        if usesFileIO {
-            return try FileDescriptor(rawValue: descriptor).readIfReady(into: buffer)
-        }
-        return try Socket(descriptor: descriptor).receive(into: buffer)
-    }
-
-    private func writeRaw(_ bytes: UnsafeRawBufferPointer) throws(SystemError) -> Int? {
-        if usesFileIO {
-            return try SignalMask.withBrokenPipeHeld { () throws(SystemError) -> Int? in
-                try FileDescriptor(rawValue: descriptor).writeIfReady(bytes)
-            }
-        }
-        return try Socket(descriptor: descriptor).send(bytes)
-    }
-
-    /// Sends a FIN: the peer reads end of input, and can still send to us.
-    public func shutdownOutput() throws(SystemError) {
-        guard let socket, !usesFileIO else { return }
-        do throws(SystemError) {
-            try socket.shutdown(.write)
-        } catch where error.isDisconnect {
-            markDisconnected()
-        }
-    }
+    // MARK: Closing
 
     /// Closes the socket and leaves the loop's map. Idempotent; calls no hook.
     /// Subclasses that hold resources override it and call `super.close()`.
@@ -393,6 +186,8 @@ open class Dispatcher: CustomStringConvertible {
         connecting = false
         isConnected = false
         loop.unregister(self)
+        transport.layer?.close()
+        transport = .socket
         Syscall.close(descriptor)
         descriptor = -1
         connectionDidClose()
@@ -405,6 +200,8 @@ open class Dispatcher: CustomStringConvertible {
     /// Closes the descriptor while the loop itself is going away.
     func abandon() {
         guard isOpen else { return }
+        transport.layer?.close()
+        transport = .socket
         Syscall.close(descriptor)
         descriptor = -1
     }
@@ -425,7 +222,7 @@ open class Dispatcher: CustomStringConvertible {
     /// write events fire on every pass.
     open func writable() -> Bool { true }
 
-    /// Input is ready: call ``recv(_:)``.
+    /// Input is ready: call ``recv(_:)`` or ``receive(upTo:_:)``.
     open func handleRead() throws { logInfo("unhandled read event", type: "warning") }
 
     /// The socket can take more output.
@@ -476,19 +273,6 @@ open class Dispatcher: CustomStringConvertible {
         reportClose()
     }
 
-    // MARK: Logging
-
-    /// Writes `log: message` to the loop's logger.
-    public func log(_ message: String) {
-        loop.log("log: \(message)")
-    }
-
-    /// Writes `type: message` to the loop's logger unless `type` is in ``ignoredLogTypes``.
-    public func logInfo(_ message: String, type: String = "info") {
-        guard !ignoredLogTypes.contains(type) else { return }
-        loop.log("\(type): \(message)")
-    }
-
     open var description: String {
         var parts = ["\(Swift.type(of: self))"]
         if !isOpen {
@@ -497,111 +281,8 @@ open class Dispatcher: CustomStringConvertible {
             parts.append("fd \(descriptor)")
             if accepting { parts.append("listening") } else if connected { parts.append("connected") } else if connecting { parts.append("connecting") }
             if accepting, let address = try? localAddress { parts.append(address.description) }
-            if !accepting, connected, !usesFileIO, let address = try? peerAddress { parts.append(address.description) }
+            if !accepting, connected, socket != nil, let address = try? peerAddress { parts.append(address.description) }
         }
         return "<" + parts.joined(separator: " ") + ">"
-    }
-
-    // MARK: Event routing (called by the loop)
-
-    func currentInterest() -> Interest {
-        guard isOpen else { return [] }
-        if accepting { return !acceptPaused && readable() ? .read : [] }
-        var interest: Interest = []
-        if !inputClosed, readable() { interest.insert(.read) }
-        if connecting || writable() { interest.insert(.write) }
-        return interest
-    }
-
-    /// Runs the hooks `events` call for. The loop passes itself, so no hook
-    /// call pays for reaching the loop through the `unowned` reference.
-    func dispatch(_ events: ReadyEvents, loop: EventLoop) {
-        if accepting {
-            invoke(loop) { try $0.handleAccept() }
-            return
-        }
-        // The events belong to this registration: a hook that closes the
-        // dispatcher and gives it a new socket (reconnects) must not get the
-        // rest of the old socket's events.
-        let registration = token
-        var isSameSocket: Bool { isOpen && token == registration }
-        if connecting {
-            finishConnect(events)
-            guard isSameSocket, connected else { return }
-        }
-        let interest = registeredInterest
-        if interest.contains(.read), !events.isDisjoint(with: [.read, .hangup, .error, .readHangup]) {
-            invoke(loop) { try $0.handleRead() }
-        }
-        if isSameSocket, interest.contains(.write),
-           events.contains(.write) || (!interest.contains(.read) && !events.isDisjoint(with: [.hangup, .error])) {
-            invoke(loop) { try $0.handleWrite() }
-        }
-        if isSameSocket, events.contains(.priority) {
-            invoke(loop) { try $0.handleExpt() }
-        }
-        if isSameSocket, events.contains(.error) {
-            if let pending = usesFileIO ? .brokenPipe : pendingSocketError(ifUnreadable: nil) {
-                route(SystemError(.recv, errno: pending))
-            }
-            loop.settle()
-        }
-    }
-
-    /// Runs `body` as the loop runs a hook: errors are routed to
-    /// ``handleClose()`` or ``handleError(_:)``, and closes are reported after.
-    package func runAsHook(_ body: () throws -> Void) {
-        invoke(loop) { _ in try body() }
-    }
-
-    @inline(__always)
-    func invoke(_ loop: EventLoop, _ hook: (Dispatcher) throws -> Void) {
-        do {
-            try hook(self)
-        } catch {
-            route(error)
-        }
-        loop.settle()
-    }
-
-    private func route(_ error: any Error) {
-        if let error = error as? SystemError, error.isDisconnect {
-            markDisconnected()
-        } else {
-            handleError(error)
-        }
-    }
-
-    private func markDisconnected() {
-        guard !disconnected else { return }
-        disconnected = true
-        loop.needsAttention(self)
-    }
-
-    private func markInputClosed() {
-        guard !inputClosed else { return }
-        inputClosed = true
-        loop.needsAttention(self)
-    }
-
-    /// Reports what happened during the last handler, once.
-    func settle() {
-        guard isOpen else { return }
-        if disconnected {
-            reportClose()
-        } else if inputClosed, !endOfInputReported {
-            endOfInputReported = true
-            invoke(loop) { try $0.handleEndOfInput() }
-        }
-    }
-
-    /// Calls ``handleClose()`` once per connection, then makes sure its
-    /// socket is closed; a socket that ``handleClose()`` connected anew stays open.
-    public func reportClose() {
-        guard isOpen, !closeReported else { return }
-        closeReported = true
-        let registration = token
-        handleClose()
-        if token == registration { close() }
     }
 }

@@ -31,7 +31,6 @@ open class FileDispatcher: Dispatcher {
             try? copy.close()
             throw error
         }
-        usesFileIO = true
-        attach(copy.rawValue, connected: true)
+        attach(copy.rawValue, transport: .file, connected: true)
     }
 }

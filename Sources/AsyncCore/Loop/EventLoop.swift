@@ -51,7 +51,7 @@ public final class EventLoop {
     @exclusivity(unchecked) private var retired: [Dispatcher] = []
     @exclusivity(unchecked) private var passDepth = 0
     /// Listeners that stopped accepting because descriptors ran out.
-    private var pausedListeners: [Dispatcher] = []
+    private var pausedListeners: [(listener: Dispatcher, backoff: LoopTimer)] = []
     private var signalHandlers: [Int32: (Int32) -> Void] = [:]
     /// One receive buffer for every dispatcher of this loop, so an idle
     /// connection holds no buffer of its own. A slice of it that a handler
@@ -138,15 +138,18 @@ public final class EventLoop {
             passDepth -= 1
             if passDepth == 0, !retired.isEmpty { retired.removeAll(keepingCapacity: true) }
         }
-        runDeferred()
+        if !deferred.isEmpty || !attention.isEmpty { runDeferred() }
         try updateInterest()
-        let readyCount = try poller.wait(timeoutMS: waitMilliseconds(limit: timeout))
+        // The common case, nothing owed and no timer, needs no arithmetic.
+        let wait = timeout == nil && timers.isEmpty && deferred.isEmpty && attention.isEmpty
+            ? -1 : waitMilliseconds(limit: timeout)
+        let readyCount = try poller.wait(timeoutMS: wait)
         var index = 0
         while index < readyCount {
             dispatch(poller.readyEvent(at: index))
             index += 1
         }
-        fireDueTimers()
+        if !timers.isEmpty { fireDueTimers() }
     }
 
     private func waitMilliseconds(limit: Duration?) -> Int32 {
@@ -223,7 +226,6 @@ public final class EventLoop {
     }
 
     private func fireDueTimers() {
-        guard !timers.isEmpty else { return }
         let now = clock.now
         // Timers scheduled by the actions below wait for the next pass even if
         // already due, or a zero-delay timer that schedules another would keep
@@ -292,16 +294,17 @@ public final class EventLoop {
 
     // MARK: Registration (called by Dispatcher)
 
-    func register(_ channel: Dispatcher) -> UInt64 {
+    /// Adds `channel` to the map; returns the generation of its registration.
+    func register(_ channel: Dispatcher) -> UInt32 {
         let descriptor = Int(channel.descriptor)
         if descriptor >= byDescriptor.count {
             byDescriptor.append(contentsOf: repeatElement(nil, count: max(descriptor + 1, byDescriptor.count * 2) - byDescriptor.count))
         }
         byDescriptor[descriptor] = channel
-        channel.mapIndex = channels.count
+        channel.mapIndex = Int32(channels.count)
         channels.append(channel)
         nextGeneration = nextGeneration == UInt32.max - 1 ? 1 : nextGeneration + 1
-        return UInt64(nextGeneration) << 32 | UInt64(UInt32(descriptor))
+        return nextGeneration
     }
 
     func unregister(_ channel: Dispatcher) {
@@ -311,12 +314,12 @@ public final class EventLoop {
         }
         let descriptor = Int(channel.descriptor)
         if descriptor < byDescriptor.count, byDescriptor[descriptor] === channel { byDescriptor[descriptor] = nil }
-        let index = channel.mapIndex
+        let index = Int(channel.mapIndex)
         if index >= 0, index < channels.count, channels[index] === channel {
             let last = channels.count - 1
             if index != last {
                 channels[index] = channels[last]
-                channels[index].mapIndex = index
+                channels[index].mapIndex = Int32(index)
             }
             channels.removeLast()
         }
@@ -338,20 +341,31 @@ public final class EventLoop {
         }
     }
 
-    func pauseAccepting(_ listener: Dispatcher) {
-        guard !pausedListeners.contains(where: { $0 === listener }) else { return }
-        pausedListeners.append(listener)
+    /// Keeps `listener` from accepting until a dispatcher closes or `backoff` fires.
+    func pauseAccepting(_ listener: Dispatcher, until backoff: LoopTimer) {
+        guard !pausedListeners.contains(where: { $0.listener === listener }) else {
+            backoff.cancel()
+            return
+        }
+        pausedListeners.append((listener, backoff))
     }
 
     func resumeAccepting(_ listener: Dispatcher) {
-        pausedListeners.removeAll { $0 === listener }
+        pausedListeners.removeAll { paused in
+            guard paused.listener === listener else { return false }
+            paused.backoff.cancel()
+            return true
+        }
     }
 
     private func resumePausedListeners() {
         guard !pausedListeners.isEmpty else { return }
         let listeners = pausedListeners
         pausedListeners.removeAll()
-        for listener in listeners { listener.resumeAccepting() }
+        for paused in listeners {
+            paused.backoff.cancel()
+            paused.listener.resumeAccepting()
+        }
     }
 
     func log(_ line: String) {

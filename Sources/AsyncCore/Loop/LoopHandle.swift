@@ -55,8 +55,12 @@ public final class LoopHandle: Sendable {
         stopRequested.load(ordering: .acquiring)
     }
 
+    /// True once for each ``stop()``: the loop asks after every pass, so the
+    /// common answer comes from a plain load, not a read-modify-write.
+    @inline(__always)
     func consumeStop() -> Bool {
-        stopRequested.exchange(false, ordering: .acquiringAndReleasing)
+        guard stopRequested.load(ordering: .relaxed) else { return false }
+        return stopRequested.exchange(false, ordering: .acquiringAndReleasing)
     }
 
     /// Clears the eventfd and takes the posted jobs; called on the loop thread.

@@ -92,6 +92,7 @@ public struct Socket: Sendable, Hashable, CustomStringConvertible {
     /// Sends what the socket takes now, with `MSG_NOSIGNAL` so a closed peer is
     /// `EPIPE`, never `SIGPIPE`. Returns the bytes sent, or nil when it would
     /// block. The corresponding C function is `send`.
+    @inline(__always)
     public func send(_ bytes: UnsafeRawBufferPointer) throws(SystemError) -> Int? {
         try Syscall.nonBlocking(.send) { Glibc.send(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL)) }
     }
@@ -107,6 +108,7 @@ public struct Socket: Sendable, Hashable, CustomStringConvertible {
 
     /// Receives into `buffer`: the byte count, 0 at end of input, nil when it
     /// would block. The corresponding C function is `recv`.
+    @inline(__always)
     public func receive(into buffer: UnsafeMutableRawBufferPointer, flags: ReceiveFlags = []) throws(SystemError) -> Int? {
         try Syscall.nonBlocking(.recv) { Glibc.recv(descriptor, buffer.baseAddress, buffer.count, flags.rawValue) }
     }

@@ -1,0 +1,154 @@
+/// How the loop's events become hooks, and how closes are reported.
+extension Dispatcher {
+    // MARK: Interest and events (called by the loop)
+
+    /// What to watch for in this pass: what the dispatcher asks for, and
+    /// what its transport layer needs for itself.
+    func currentInterest() -> Interest {
+        guard isOpen else { return [] }
+        if accepting { return !acceptPaused && readable() ? .read : [] }
+        var interest: Interest = []
+        if !inputClosed, readable() { interest.insert(.read) }
+        if connecting || writable() { interest.insert(.write) }
+        wantedInterest = interest
+        if case .layered(let layer) = transport, !connecting {
+            let needed = layer.neededInterest
+            if needed.contains(.read), !inputClosed { interest.insert(.read) }
+            if needed.contains(.write) { interest.insert(.write) }
+        }
+        return interest
+    }
+
+    /// Runs the hooks `events` call for. The loop passes itself, so no hook
+    /// call pays for reaching the loop through the `unowned` reference.
+    func dispatch(_ events: ReadyEvents, loop: EventLoop) {
+        if accepting {
+            invoke(loop) { try $0.handleAccept() }
+            return
+        }
+        // The events belong to this registration: a hook that closes the
+        // dispatcher and gives it a new socket (reconnects) must not get the
+        // rest of the old socket's events.
+        let registration = token
+        var isSameSocket: Bool { isOpen && token == registration }
+        if connecting {
+            finishConnect(events)
+            guard isSameSocket, connected else { return }
+        }
+        if case .layered(let layer) = transport {
+            moveLayerBytes(layer, events: events, loop: loop)
+            guard isSameSocket else { return }
+        }
+        let interest = wantedInterest
+        if interest.contains(.read), !events.isDisjoint(with: [.read, .hangup, .error, .readHangup]) {
+            invoke(loop) { try $0.handleRead() }
+        }
+        if isSameSocket, interest.contains(.write),
+           events.contains(.write) || (!interest.contains(.read) && !events.isDisjoint(with: [.hangup, .error])) {
+            invoke(loop) { try $0.handleWrite() }
+        }
+        if isSameSocket, events.contains(.priority) {
+            invoke(loop) { try $0.handleExpt() }
+        }
+        if isSameSocket, events.contains(.error) {
+            if let pending = transport.pendingError(descriptor, ifUnreadable: nil) {
+                route(SystemError(.recv, errno: pending))
+            }
+            loop.settle()
+        }
+        if isSameSocket, let layer = transport.layer, layer.hasBufferedInput { readBufferedInput(loop: loop) }
+    }
+
+    /// Lets a layer move its own bytes (a handshake, output it holds) when the
+    /// socket is ready for what it asked.
+    private func moveLayerBytes(_ layer: TransportLayer, events: ReadyEvents, loop: EventLoop) {
+        let needed = layer.neededInterest
+        var ready: TransportInterest = []
+        if needed.contains(.read), !events.isDisjoint(with: [.read, .hangup, .error, .readHangup]) { ready.insert(.read) }
+        if needed.contains(.write), !events.isDisjoint(with: [.write, .hangup, .error]) { ready.insert(.write) }
+        guard !ready.isEmpty else { return }
+        invoke(loop) { dispatcher throws(SystemError) in try layer.handleReadiness(ready) }
+    }
+
+    /// The layer holds input the socket will not announce: read it on the
+    /// next pass, without waiting for the socket.
+    private func readBufferedInput(loop: EventLoop) {
+        let registration = token
+        loop.deferUntilNextPass { [weak self] in
+            guard let self, self.isOpen, self.token == registration, self.readable(), !self.inputClosed,
+                  self.transport.layer?.hasBufferedInput == true else { return }
+            self.wantedInterest.insert(.read)
+            self.dispatch(.read, loop: self.loop)
+        }
+    }
+
+    /// Runs `body` as the loop runs a hook: errors are routed to
+    /// ``handleClose()`` or ``handleError(_:)``, and closes are reported after.
+    package func runAsHook(_ body: () throws -> Void) {
+        invoke(loop) { _ in try body() }
+    }
+
+    @inline(__always)
+    func invoke(_ loop: EventLoop, _ hook: (Dispatcher) throws -> Void) {
+        do {
+            try hook(self)
+        } catch {
+            route(error)
+        }
+        loop.settle()
+    }
+
+    private func route(_ error: any Error) {
+        if let error = error as? SystemError, error.isDisconnect {
+            markDisconnected()
+        } else {
+            handleError(error)
+        }
+    }
+
+    func markDisconnected() {
+        guard !disconnected else { return }
+        disconnected = true
+        loop.needsAttention(self)
+    }
+
+    func markInputClosed() {
+        guard !inputClosed else { return }
+        inputClosed = true
+        loop.needsAttention(self)
+    }
+
+    /// Reports what happened during the last handler, once.
+    func settle() {
+        guard isOpen else { return }
+        if disconnected {
+            reportClose()
+        } else if inputClosed, !endOfInputReported {
+            endOfInputReported = true
+            invoke(loop) { try $0.handleEndOfInput() }
+        }
+    }
+
+    /// Calls ``handleClose()`` once per connection, then makes sure its
+    /// socket is closed; a socket that ``handleClose()`` connected anew stays open.
+    public func reportClose() {
+        guard isOpen, !closeReported else { return }
+        closeReported = true
+        let registration = token
+        handleClose()
+        if token == registration { close() }
+    }
+
+    // MARK: Logging
+
+    /// Writes `log: message` to the loop's logger.
+    public func log(_ message: String) {
+        loop.log("log: \(message)")
+    }
+
+    /// Writes `type: message` to the loop's logger unless `type` is in ``ignoredLogTypes``.
+    public func logInfo(_ message: String, type: String = "info") {
+        guard !ignoredLogTypes.contains(type) else { return }
+        loop.log("\(type): \(message)")
+    }
+}
