@@ -12,7 +12,9 @@ CommandLineProgram.run(name: "chat-server", usage: ChatServerSettings.usage) { a
     for server in servers {
         try server.handle.submitAndWait { _ in server.value.room.onEvent = { log("\($0)") } }
     }
-    let address = try settings.address.open { address in try group.serve(address, handingTo: servers) }
+    let address = try settings.address.open { address in
+        try group.serve(address, proxyProtocol: settings.proxyProtocol, handingTo: servers)
+    }
     // Members get a moment to read the notice; then the process ends.
     let lifetime = try ServerLifetime(group: group, grace: .seconds(2)) { signal in
         let connections = servers.reduce(0) { total, server in

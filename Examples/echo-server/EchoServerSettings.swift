@@ -1,3 +1,4 @@
+import AsyncCore
 import Echo
 import ExampleSupport
 
@@ -5,7 +6,7 @@ import ExampleSupport
 struct EchoServerSettings {
     static let usage = """
         usage: echo-server [--host HOST] [--port PORT] [--mode MODE] [--max-pending BYTES]
-                           [--max-line BYTES] [--threads N] [--quiet]
+                           [--max-line BYTES] [--proxy-protocol CIDR,...] [--threads N] [--quiet]
 
         Echoes back what each client sends, until SIGINT or SIGTERM.
 
@@ -17,6 +18,10 @@ struct EchoServerSettings {
                                reading from it (default \(EchoOptions.defaultMaxPendingOutput))
           --max-line BYTES     longest line the line mode echoes; longer lines get
                                an error line instead (default \(EchoOptions.defaultMaxLineLength))
+          --proxy-protocol CIDR[,CIDR...]
+                               connections from these addresses come through a
+                               proxy and must start with a PROXY protocol header
+                               (v1 or v2) naming the client: 127.0.0.0/8,::1/128
           --threads N          event loops, each on a thread of its own; the
                                clients are shared out among them in turn (default 1)
           -q, --quiet          log nothing
@@ -37,6 +42,7 @@ struct EchoServerSettings {
     var options = EchoOptions()
     var threads = 1
     var quiet = false
+    var proxyProtocol: ProxyProtocol?
 
     init(_ arguments: [String]) throws(UsageError) {
         var scanner = ArgumentScanner(arguments)
@@ -59,6 +65,8 @@ struct EchoServerSettings {
                 maxPendingOutput = try scanner.integer(for: "--max-pending", in: 1...Int.max)
             case .flag("--max-line"):
                 maxLineLength = try scanner.integer(for: "--max-line", in: 1...Int.max)
+            case .flag("--proxy-protocol"):
+                proxyProtocol = try scanner.proxyProtocol(for: "--proxy-protocol")
             case .flag("--threads"):
                 threads = try scanner.integer(for: "--threads", in: 1...1024)
             case .flag("--quiet"), .flag("-q"):

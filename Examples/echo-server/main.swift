@@ -10,7 +10,7 @@ CommandLineProgram.run(name: "echo-server", usage: EchoServerSettings.usage) { a
     let (mode, options, quiet) = (settings.mode, settings.options, settings.quiet)
     let group = try EventLoopGroup(loops: settings.threads)
     let address = try settings.address.open { address in
-        try group.serve(address) { loop in
+        try group.serve(address, proxyProtocol: settings.proxyProtocol) { loop in
             loop.logger = log.write
             let server = EchoServer(mode: mode, options: options, loop: loop)
             // Quiet, no client carries a closure and its address for the log.

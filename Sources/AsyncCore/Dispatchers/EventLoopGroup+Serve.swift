@@ -12,24 +12,28 @@ extension EventLoopGroup {
     /// ```
     /// The listening socket (with `SO_REUSEADDR` for IP addresses) lives on
     /// the first loop; a connection handed to another loop costs that loop
-    /// one wake-up. Call it from a thread outside the group.
+    /// one wake-up. With `proxyProtocol`, connections from the proxy's
+    /// addresses have their PROXY header read on the first loop, and are
+    /// handed over with the client's address (see ``ProxyProtocol``). Call it
+    /// from a thread outside the group.
     /// - Throws: a `SystemError` naming the address when it cannot be bound
     ///   or listened on; a ``LoopHandleError`` when the first loop has stopped
     ///   or this is its own thread; ``EventLoopGroupError/noServers`` when
     ///   `servers` is empty.
     @discardableResult
     public func serve<Server: Dispatcher>(
-        _ address: SocketAddress, backlog: Int32 = Socket.maximumBacklog, handingTo servers: [LoopBound<Server>]
+        _ address: SocketAddress, backlog: Int32 = Socket.maximumBacklog, proxyProtocol: ProxyProtocol? = nil,
+        handingTo servers: [LoopBound<Server>]
     ) throws -> SocketAddress {
         guard !servers.isEmpty else { throw EventLoopGroupError.noServers }
         let (bound, listener) = try threads[0].handle.submitAndWait { loop in
-            try EventLoopGroup.listen(on: address, backlog: backlog, handingTo: servers, loop: loop)
+            try EventLoopGroup.listen(on: address, backlog: backlog, proxyProtocol: proxyProtocol, handingTo: servers, loop: loop)
         }
         listeners.withLock { $0.append(listener) }
         return bound
     }
 
-    /// Listens as ``serve(_:backlog:handingTo:)-1snfw`` does, with a server
+    /// Listens as ``serve(_:backlog:proxyProtocol:handingTo:)-HASH`` does, with a server
     /// `makeServer` makes on each loop.
     ///
     /// ```swift
@@ -37,20 +41,20 @@ extension EventLoopGroup {
     /// let address = try group.serve(.ipv4("127.0.0.1", port: 0)) { loop in EchoServer(mode: .line, loop: loop) }
     /// ```
     /// - Throws: what `makeServer` threw, as it was thrown, and what
-    ///   ``serve(_:backlog:handingTo:)-1snfw`` throws.
+    ///   ``serve(_:backlog:proxyProtocol:handingTo:)-HASH`` throws.
     @discardableResult
     public func serve<Server: Dispatcher>(
-        _ address: SocketAddress, backlog: Int32 = Socket.maximumBacklog,
+        _ address: SocketAddress, backlog: Int32 = Socket.maximumBacklog, proxyProtocol: ProxyProtocol? = nil,
         _ makeServer: @escaping @Sendable (EventLoop) throws -> Server
     ) throws -> SocketAddress {
         var servers: [LoopBound<Server>] = []
         for handle in handles {
             servers.append(try handle.submitAndWait { loop in LoopBound(try makeServer(loop), loop: loop) })
         }
-        return try serve(address, backlog: backlog, handingTo: servers)
+        return try serve(address, backlog: backlog, proxyProtocol: proxyProtocol, handingTo: servers)
     }
 
-    /// Listens as the blocking ``serve(_:backlog:handingTo:)-1snfw`` does,
+    /// Listens as the blocking ``serve(_:backlog:proxyProtocol:handingTo:)-HASH`` does,
     /// suspending the calling task (not its thread) meanwhile.
     ///
     /// ```swift
@@ -58,11 +62,12 @@ extension EventLoopGroup {
     /// ```
     @discardableResult
     public func serve<Server: Dispatcher>(
-        _ address: SocketAddress, backlog: Int32 = Socket.maximumBacklog, handingTo servers: [LoopBound<Server>]
+        _ address: SocketAddress, backlog: Int32 = Socket.maximumBacklog, proxyProtocol: ProxyProtocol? = nil,
+        handingTo servers: [LoopBound<Server>]
     ) async throws -> SocketAddress {
         guard !servers.isEmpty else { throw EventLoopGroupError.noServers }
         let (bound, listener) = try await threads[0].handle.submit { loop in
-            try EventLoopGroup.listen(on: address, backlog: backlog, handingTo: servers, loop: loop)
+            try EventLoopGroup.listen(on: address, backlog: backlog, proxyProtocol: proxyProtocol, handingTo: servers, loop: loop)
         }
         listeners.withLock { $0.append(listener) }
         return bound
@@ -85,9 +90,11 @@ extension EventLoopGroup {
     }
 
     private static func listen<Server: Dispatcher>(
-        on address: SocketAddress, backlog: Int32, handingTo servers: [LoopBound<Server>], loop: EventLoop
+        on address: SocketAddress, backlog: Int32, proxyProtocol: ProxyProtocol?, handingTo servers: [LoopBound<Server>],
+        loop: EventLoop
     ) throws(SystemError) -> (SocketAddress, LoopBound<Dispatcher>) {
         let acceptor = GroupAcceptor(servers: servers, loop: loop)
+        acceptor.proxyProtocol = proxyProtocol
         try acceptor.listen(on: address, backlog: backlog)
         return (try acceptor.localAddress, LoopBound(acceptor, loop: loop))
     }
