@@ -47,6 +47,9 @@ let package = Package(
         // of their blocks; built next to SampleTests, which checks and runs them.
         .executableTarget(name: "sample-dispatcher-echo", dependencies: ["AsyncCore"], path: "Tests/Samples/dispatcher-echo"),
         .executableTarget(name: "sample-loop-thread", dependencies: ["AsyncCore", "SMTP"], path: "Tests/Samples/loop-thread"),
+        .executableTarget(name: "sample-echo-server", dependencies: ["AsyncCore", "Echo"], path: "Tests/Samples/echo-server"),
+        .executableTarget(name: "sample-chat-server", dependencies: ["AsyncCore", "Chat"], path: "Tests/Samples/chat-server"),
+        .executableTarget(name: "sample-smtp-maildir", dependencies: ["AsyncCore", "SMTP"], path: "Tests/Samples/smtp-maildir"),
 
         // What the test targets share: child processes, built products,
         // temporary directories, deadlines, a seeded generator.
@@ -80,8 +83,9 @@ let package = Package(
             name: "SampleTests",
             dependencies: [
                 "AsyncChat", "AsyncCore", "ProtocolTesting", "Echo", "Chat", "SMTP", "TestSupport",
-                "sample-dispatcher-echo", "sample-loop-thread",
-            ]
+                "sample-dispatcher-echo", "sample-loop-thread", "sample-echo-server", "sample-chat-server", "sample-smtp-maildir",
+            ],
+            exclude: ["Samples/Transcripts"]
         ),
     ]
 )
