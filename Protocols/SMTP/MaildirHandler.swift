@@ -30,7 +30,7 @@ public final class MaildirHandler: SMTPDeliveryHandler {
 
     /// Opens the Maildir at `directory`, making it and its `cur`, `new` and
     /// `tmp` folders (and missing parents) as needed.
-    /// - Throws: ``SystemError`` naming the folder that cannot be made or opened.
+    /// - Throws: `SystemError` naming the folder that cannot be made or opened.
     public init(directory: String, hostname: String = SMTPConfiguration.systemHostname()) throws(SystemError) {
         self.directory = directory
         self.hostname = MaildirHandler.safeName(hostname)
@@ -56,7 +56,7 @@ public final class MaildirHandler: SMTPDeliveryHandler {
 
     /// Stores `content` as a new message, exactly as given.
     /// - Returns: the file's name in `new/`.
-    /// - Throws: ``SystemError`` naming the file or folder; nothing is left in `new/` then.
+    /// - Throws: `SystemError` naming the file or folder; nothing is left in `new/` then.
     @discardableResult
     public func store(_ content: [UInt8]) throws(SystemError) -> String {
         try store { file throws(SystemError) in try file.writeAll(content) }
