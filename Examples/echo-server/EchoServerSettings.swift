@@ -1,3 +1,4 @@
+import AsyncCore
 import Echo
 import ExampleSupport
 
@@ -5,7 +6,7 @@ import ExampleSupport
 struct EchoServerSettings {
     static let usage = """
         usage: echo-server [--host HOST] [--port PORT] [--mode MODE] [--max-pending BYTES]
-                           [--max-line BYTES] [--quiet]
+                           [--max-line BYTES] [--proxy-protocol CIDR,...] [--quiet]
 
         Echoes back what each client sends, until SIGINT or SIGTERM.
 
@@ -17,6 +18,10 @@ struct EchoServerSettings {
                                reading from it (default \(EchoOptions.defaultMaxPendingOutput))
           --max-line BYTES     longest line the line mode echoes; longer lines get
                                an error line instead (default \(EchoOptions.defaultMaxLineLength))
+          --proxy-protocol CIDR[,CIDR...]
+                               connections from these addresses come through a
+                               proxy and must start with a PROXY protocol header
+                               (v1 or v2) naming the client: 127.0.0.0/8,::1/128
           -q, --quiet          log nothing
           -h, --help           show this help
 
@@ -34,6 +39,7 @@ struct EchoServerSettings {
     var mode = EchoMode.line
     var options = EchoOptions()
     var quiet = false
+    var proxyProtocol: ProxyProtocol?
 
     init(_ arguments: [String]) throws(UsageError) {
         var scanner = ArgumentScanner(arguments)
@@ -56,6 +62,8 @@ struct EchoServerSettings {
                 maxPendingOutput = try scanner.integer(for: "--max-pending", in: 1...Int.max)
             case .flag("--max-line"):
                 maxLineLength = try scanner.integer(for: "--max-line", in: 1...Int.max)
+            case .flag("--proxy-protocol"):
+                proxyProtocol = try scanner.proxyProtocol(for: "--proxy-protocol")
             case .flag("--quiet"), .flag("-q"):
                 quiet = true
             case .flag(let flag):

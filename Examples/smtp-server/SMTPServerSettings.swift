@@ -1,3 +1,4 @@
+import AsyncCore
 import ExampleSupport
 import SMTP
 
@@ -6,7 +7,7 @@ struct SMTPServerSettings {
     static let usage = """
         usage: smtp-server [--host HOST] [--port PORT | --unix PATH] [--hostname NAME]
                            [--maildir DIR | --discard] [--lmtp] [--size BYTES] [--smtputf8]
-                           [--chunking] [--enhanced-status-codes] [--timeout DURATION] [--quiet]
+                           [--chunking] [--enhanced-status-codes] [--timeout DURATION] [--proxy-protocol CIDR,...] [--quiet]
 
         An SMTP or LMTP mail sink: prints each message as CPython's smtpd
         DebuggingServer does, stores it in a Maildir, or drops it, until SIGINT
@@ -31,6 +32,10 @@ struct SMTPServerSettings {
           --timeout DURATION   answer 421 to sessions idle this long and close them:
                                90s, 5m, 1.5s, or none to never do so
                                (default \(DurationFormat.text(defaultTimeout)))
+          --proxy-protocol CIDR[,CIDR...]
+                               connections from these addresses come through a
+                               proxy and must start with a PROXY protocol header
+                               (v1 or v2) naming the client: 127.0.0.0/8,::1/128
           -q, --quiet          log nothing
           -h, --help           show this help
 
@@ -66,6 +71,7 @@ struct SMTPServerSettings {
     var unixPath: String?
     var delivery = Delivery.print
     var quiet = false
+    var proxyProtocol: ProxyProtocol?
     /// What the sessions advertise and enforce.
     var configuration: SMTPConfiguration
 
@@ -106,6 +112,8 @@ struct SMTPServerSettings {
                 enhancedStatusCodes = true
             case .flag("--timeout"):
                 timeout = try scanner.timeout(for: "--timeout")
+            case .flag("--proxy-protocol"):
+                proxyProtocol = try scanner.proxyProtocol(for: "--proxy-protocol")
             case .flag("--quiet"), .flag("-q"):
                 quiet = true
             case .flag(let flag):

@@ -21,6 +21,7 @@ CommandLineProgram.run(name: "smtp-server", usage: SMTPServerSettings.usage) { a
     let loop = try EventLoop()
     loop.logger = log.write
     let server = try SMTPServer(configuration: settings.configuration, handler: handler, loop: loop)
+    server.proxyProtocol = settings.proxyProtocol
     if let path = settings.unixPath {
         UnixSocketPath.replaceStaleSocket(at: path)
         do throws(SystemError) {
