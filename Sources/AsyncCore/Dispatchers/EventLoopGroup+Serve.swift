@@ -33,7 +33,7 @@ extension EventLoopGroup {
         return bound
     }
 
-    /// Listens as ``serve(_:backlog:proxyProtocol:handingTo:)-HASH`` does, with a server
+    /// Listens as ``serve(_:backlog:proxyProtocol:handingTo:)-5irbe`` does, with a server
     /// `makeServer` makes on each loop.
     ///
     /// ```swift
@@ -41,7 +41,7 @@ extension EventLoopGroup {
     /// let address = try group.serve(.ipv4("127.0.0.1", port: 0)) { loop in EchoServer(mode: .line, loop: loop) }
     /// ```
     /// - Throws: what `makeServer` threw, as it was thrown, and what
-    ///   ``serve(_:backlog:proxyProtocol:handingTo:)-HASH`` throws.
+    ///   ``serve(_:backlog:proxyProtocol:handingTo:)-5irbe`` throws.
     @discardableResult
     public func serve<Server: Dispatcher>(
         _ address: SocketAddress, backlog: Int32 = Socket.maximumBacklog, proxyProtocol: ProxyProtocol? = nil,
@@ -54,7 +54,7 @@ extension EventLoopGroup {
         return try serve(address, backlog: backlog, proxyProtocol: proxyProtocol, handingTo: servers)
     }
 
-    /// Listens as the blocking ``serve(_:backlog:proxyProtocol:handingTo:)-HASH`` does,
+    /// Listens as the blocking ``serve(_:backlog:proxyProtocol:handingTo:)-5irbe`` does,
     /// suspending the calling task (not its thread) meanwhile.
     ///
     /// ```swift

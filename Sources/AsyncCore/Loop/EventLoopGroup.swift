@@ -14,7 +14,7 @@ import Synchronization
 /// ```
 /// Each loop is an ordinary ``EventLoop``: its dispatchers never leave its
 /// thread, and other threads reach it through its ``LoopHandle``.
-/// ``serve(_:backlog:proxyProtocol:handingTo:)-HASH`` listens on one address and hands each accepted
+/// ``serve(_:backlog:proxyProtocol:handingTo:)-5irbe`` listens on one address and hands each accepted
 /// connection to the loops in turn. Loops that must share state (a chat
 /// room, say) keep it on one loop and reach it through that loop's handle.
 public final class EventLoopGroup: Sendable {
