@@ -122,7 +122,9 @@ public final class EventLoopThread: Sendable {
     }
 
     /// The handle and value of a setup that succeeded; after a failure, the
-    /// thread (which ends right after reporting it) is joined and the error thrown.
+    /// thread is joined and the error thrown. The join waits only for the
+    /// thread to return, which it does right after reporting, so even an
+    /// async starter blocks for no longer than that.
     private static func settled<Value>(_ outcome: Outcome<Value>?, _ thread: SystemThread) throws -> (LoopHandle, Value) {
         switch outcome {
         case .success(let started)?:
