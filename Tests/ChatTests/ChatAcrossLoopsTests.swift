@@ -13,12 +13,12 @@ import Testing
     /// The transcripts a single-loop room passes, against three loops: the
     /// clients of each are on different loops, and the room behaves the same.
     @Test(arguments: ["greeting.txt", "conversation.txt", "nicks.txt", "errors.txt"])
-    func theTranscriptsPassWithTheirClientsOnDifferentLoops(name: String) throws {
+    func theTranscriptsPassWithTheirClientsOnDifferentLoops(name: String) async throws {
         let server = try GroupChatServer(loops: 3)
-        try transcript(name).run(against: .tcp(host: "127.0.0.1", port: server.port))
+        try await transcript(name).run(against: .tcp(host: "127.0.0.1", port: server.port))
     }
 
-    @Test func aNickIsUniqueAcrossLoops() throws {
+    @Test func aNickIsUniqueAcrossLoops() async throws {
         let server = try GroupChatServer(loops: 2)
         let dialogue = Dialogue {
             join(alice)
@@ -29,10 +29,10 @@ import Testing
             bob.send("/who")
             bob.expect("*** In the room: alice")
         }
-        try dialogue.run(against: .tcp(host: "127.0.0.1", port: server.port))
+        try await dialogue.run(against: .tcp(host: "127.0.0.1", port: server.port))
     }
 
-    @Test func leavingOnOneLoopIsAnnouncedOnTheOthers() throws {
+    @Test func leavingOnOneLoopIsAnnouncedOnTheOthers() async throws {
         let server = try GroupChatServer(loops: 2)
         let dialogue = Dialogue {
             join(alice)
@@ -44,6 +44,6 @@ import Testing
             alice.send("/who")
             alice.expect("*** In the room: alice")
         }
-        try dialogue.run(against: .tcp(host: "127.0.0.1", port: server.port))
+        try await dialogue.run(against: .tcp(host: "127.0.0.1", port: server.port))
     }
 }

@@ -33,11 +33,14 @@ import Testing
 
     @Test func aMailFromSmtplibArrivesWithItsEnvelopeAndBytes() async throws {
         try await withSMTPSink { sink in
-            _ = try RealClientTests.python(#"""
-                import smtplib, sys
-                with smtplib.SMTP('127.0.0.1', int(sys.argv[1]), timeout=30) as s:
-                    s.sendmail('shop@example.com', ['bob@example.com', 'carol@example.com'], 'Subject: receipt\n\nthanks\n')
-                """#, port: sink.address.port ?? 0)
+            let port = sink.address.port ?? 0
+            try await onOwnThread {
+                _ = try RealClientTests.python(#"""
+                    import smtplib, sys
+                    with smtplib.SMTP('127.0.0.1', int(sys.argv[1]), timeout=30) as s:
+                        s.sendmail('shop@example.com', ['bob@example.com', 'carol@example.com'], 'Subject: receipt\n\nthanks\n')
+                    """#, port: port)
+            }
             let mail = try await sink.nextMessage(within: .seconds(20))
             #expect(mail.mailFrom == "shop@example.com")
             #expect(mail.recipients == ["bob@example.com", "carol@example.com"])
