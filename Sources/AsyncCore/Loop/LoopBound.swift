@@ -62,9 +62,19 @@ public final class LoopBound<Value>: @unchecked Sendable {
     deinit {
         guard !handle.isOnLoopThread else { return }
         // The last reference went away elsewhere: the value's own deinit
-        // (a dispatcher's, say) must still run on its loop.
-        // Moved out, not copied: this box must not hold the last reference.
-        let value = stored.take()
-        handle.post(.plain { _ = value })
+        // (a dispatcher's, say) must still run on its loop. The job gets the
+        // only reference: were this thread to keep one until after posting,
+        // the loop could run the job first, and this thread release last.
+        let holder = Unmanaged.passRetained(Holder(stored.take()))
+        handle.post(.runOrAbandon { _ in holder.release() })
+    }
+
+    /// Carries the value to its loop, to be released there.
+    private final class Holder {
+        let value: Value?
+
+        init(_ value: Value?) {
+            self.value = value
+        }
     }
 }
