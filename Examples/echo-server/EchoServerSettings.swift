@@ -6,7 +6,7 @@ import ExampleSupport
 struct EchoServerSettings {
     static let usage = """
         usage: echo-server [--host HOST] [--port PORT] [--mode MODE] [--max-pending BYTES]
-                           [--max-line BYTES] [--proxy-protocol CIDR,...] [--quiet]
+                           [--max-line BYTES] [--proxy-protocol CIDR,...] [--threads N] [--quiet]
 
         Echoes back what each client sends, until SIGINT or SIGTERM.
 
@@ -22,6 +22,8 @@ struct EchoServerSettings {
                                connections from these addresses come through a
                                proxy and must start with a PROXY protocol header
                                (v1 or v2) naming the client: 127.0.0.0/8,::1/128
+          --threads N          event loops, each on a thread of its own; the
+                               clients are shared out among them in turn (default 1)
           -q, --quiet          log nothing
           -h, --help           show this help
 
@@ -38,6 +40,7 @@ struct EchoServerSettings {
     var address = ListenAddress(host: "127.0.0.1", port: 7007)
     var mode = EchoMode.line
     var options = EchoOptions()
+    var threads = 1
     var quiet = false
     var proxyProtocol: ProxyProtocol?
 
@@ -64,6 +67,8 @@ struct EchoServerSettings {
                 maxLineLength = try scanner.integer(for: "--max-line", in: 1...Int.max)
             case .flag("--proxy-protocol"):
                 proxyProtocol = try scanner.proxyProtocol(for: "--proxy-protocol")
+            case .flag("--threads"):
+                threads = try scanner.integer(for: "--threads", in: 1...1024)
             case .flag("--quiet"), .flag("-q"):
                 quiet = true
             case .flag(let flag):

@@ -7,7 +7,8 @@ struct SMTPServerSettings {
     static let usage = """
         usage: smtp-server [--host HOST] [--port PORT | --unix PATH] [--hostname NAME]
                            [--maildir DIR | --discard] [--lmtp] [--size BYTES] [--smtputf8]
-                           [--chunking] [--enhanced-status-codes] [--timeout DURATION] [--proxy-protocol CIDR,...] [--quiet]
+                           [--chunking] [--enhanced-status-codes] [--timeout DURATION] [--proxy-protocol CIDR,...]
+                           [--threads N] [--quiet]
 
         An SMTP or LMTP mail sink: prints each message as CPython's smtpd
         DebuggingServer does, stores it in a Maildir, or drops it, until SIGINT
@@ -36,6 +37,8 @@ struct SMTPServerSettings {
                                connections from these addresses come through a
                                proxy and must start with a PROXY protocol header
                                (v1 or v2) naming the client: 127.0.0.0/8,::1/128
+          --threads N          event loops, each on a thread of its own; the
+                               clients are shared out among them in turn (default 1)
           -q, --quiet          log nothing
           -h, --help           show this help
 
@@ -54,7 +57,7 @@ struct SMTPServerSettings {
         """
 
     /// Where accepted messages go.
-    enum Delivery: Equatable {
+    enum Delivery: Equatable, Sendable {
         /// Printed to standard output.
         case print
         /// Stored in the Maildir at this path.
@@ -70,6 +73,7 @@ struct SMTPServerSettings {
     /// A Unix-domain socket to listen on instead of the address.
     var unixPath: String?
     var delivery = Delivery.print
+    var threads = 1
     var quiet = false
     var proxyProtocol: ProxyProtocol?
     /// What the sessions advertise and enforce.
@@ -114,6 +118,8 @@ struct SMTPServerSettings {
                 timeout = try scanner.timeout(for: "--timeout")
             case .flag("--proxy-protocol"):
                 proxyProtocol = try scanner.proxyProtocol(for: "--proxy-protocol")
+            case .flag("--threads"):
+                threads = try scanner.integer(for: "--threads", in: 1...1024)
             case .flag("--quiet"), .flag("-q"):
                 quiet = true
             case .flag(let flag):
