@@ -1,11 +1,12 @@
+import AsyncCore
 import Echo
 import ExampleSupport
 
 /// What the echo-server command line asked for.
 struct EchoServerSettings {
     static let usage = """
-        usage: echo-server [--host HOST] [--port PORT] [--mode MODE] [--async]
-                           [--max-pending BYTES] [--max-line BYTES] [--quiet]
+        usage: echo-server [--host HOST] [--port PORT] [--mode MODE] [--async] [--max-pending BYTES]
+                           [--max-line BYTES] [--proxy-protocol CIDR,...] [--threads N] [--quiet]
 
         Echoes back what each client sends, until SIGINT or SIGTERM.
 
@@ -14,11 +15,17 @@ struct EchoServerSettings {
           --port PORT          port to listen on, 0 for any free port (default 7007)
           --mode MODE          \(EchoMode.allCases.map(\.rawValue).joined(separator: ", ")) (default line)
           --async              serve the line mode with async/await connections
-                               (AsyncListener, AsyncConnection) on the loop's thread
+                               (AsyncConnection), each client's task on its loop's thread
           --max-pending BYTES  unsent echo a client may hold before the server stops
                                reading from it (default \(EchoOptions.defaultMaxPendingOutput))
           --max-line BYTES     longest line the line mode echoes; longer lines get
                                an error line instead (default \(EchoOptions.defaultMaxLineLength))
+          --proxy-protocol CIDR[,CIDR...]
+                               connections from these addresses come through a
+                               proxy and must start with a PROXY protocol header
+                               (v1 or v2) naming the client: 127.0.0.0/8,::1/128
+          --threads N          event loops, each on a thread of its own; the
+                               clients are shared out among them in turn (default 1)
           -q, --quiet          log nothing
           -h, --help           show this help
 
@@ -35,7 +42,9 @@ struct EchoServerSettings {
     var address = ListenAddress(host: "127.0.0.1", port: 7007)
     var mode = EchoMode.line
     var options = EchoOptions()
+    var threads = 1
     var quiet = false
+    var proxyProtocol: ProxyProtocol?
     /// Serve through the async/await API rather than the callback channel.
     var async = false
 
@@ -62,6 +71,10 @@ struct EchoServerSettings {
                 maxLineLength = try scanner.integer(for: "--max-line", in: 1...Int.max)
             case .flag("--async"):
                 async = true
+            case .flag("--proxy-protocol"):
+                proxyProtocol = try scanner.proxyProtocol(for: "--proxy-protocol")
+            case .flag("--threads"):
+                threads = try scanner.integer(for: "--threads", in: 1...1024)
             case .flag("--quiet"), .flag("-q"):
                 quiet = true
             case .flag(let flag):
@@ -78,5 +91,18 @@ struct EchoServerSettings {
         } catch {
             throw UsageError("\(error)")
         }
+    }
+}
+
+extension EchoServerSettings {
+    /// The server of one loop: the callback echo, or with `async` the line
+    /// echo on async connections.
+    static func makeServer(
+        mode: EchoMode, options: EchoOptions, async: Bool, onEvent: (@Sendable (EchoEvent) -> Void)?, loop: EventLoop
+    ) -> Dispatcher {
+        if async { return AsyncEchoServer(options: options, onEvent: onEvent, loop: loop) }
+        let server = EchoServer(mode: mode, options: options, loop: loop)
+        server.onEvent = onEvent
+        return server
     }
 }

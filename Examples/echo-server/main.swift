@@ -8,28 +8,23 @@ CommandLineProgram.run(name: "echo-server", usage: EchoServerSettings.usage) { a
     let log = Log(program: "echo-server", quiet: settings.quiet)
     let openFileLimit = ServerLifetime.raiseOpenFileLimit()
 
-    let loop = try EventLoop()
-    loop.logger = log.write
-    let localAddress: SocketAddress
-    if settings.async {
-        let listener = try settings.address.open { address in
-            try AsyncListener(address: address, options: AsyncLineEcho.connectionOptions(settings.options), loop: loop)
+    let (mode, options, usesAsync) = (settings.mode, settings.options, settings.async)
+    // Quiet, no client carries a closure and its address for the log.
+    let report: @Sendable (EchoEvent) -> Void = { event in log("\(event)") }
+    let onEvent = settings.quiet ? nil : report
+    let group = try EventLoopGroup(loops: settings.threads)
+    let address = try settings.address.open { address in
+        try group.serve(address, proxyProtocol: settings.proxyProtocol) { loop in
+            loop.logger = log.write
+            return EchoServerSettings.makeServer(mode: mode, options: options, async: usesAsync, onEvent: onEvent, loop: loop)
         }
-        startAsyncEcho(listener, log: log)
-        localAddress = listener.localAddress
-    } else {
-        let server = try settings.address.open { address in
-            try EchoServer(address: address, mode: settings.mode, options: settings.options, loop: loop)
-        }
-        // Quiet, no client carries a closure and its address for the log.
-        if !settings.quiet { server.onEvent = { log("\($0)") } }
-        localAddress = try server.localAddress
     }
-    let lifetime = try ServerLifetime(loop: loop, grace: .zero) { signal in
-        let clients = loop.dispatchers.count - 1
+    let lifetime = try ServerLifetime(group: group, grace: .zero) { signal in
+        let clients = group.openDispatcherCount() - 1
         log("\(signal): stopping, closing \(clients) client connection\(clients == 1 ? "" : "s")")
     }
-    Console.printLine("listening on \(localAddress)")
-    log("mode \(settings.mode)\(settings.async ? " (async)" : ""), at most \(settings.options.maxPendingOutput) pending bytes per client, lines up to \(settings.options.maxLineLength) bytes, open-file limit \(openFileLimit)")
+    log("mode \(settings.mode)\(usesAsync ? " (async)" : ""), at most \(settings.options.maxPendingOutput) pending bytes per client, lines up to \(settings.options.maxLineLength) bytes, open-file limit \(openFileLimit), \(settings.threads) loop thread\(settings.threads == 1 ? "" : "s")")
+    Console.printLine("listening on \(address)")
     try lifetime.run()
 }
+

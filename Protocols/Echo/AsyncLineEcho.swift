@@ -2,7 +2,7 @@ import AsyncChat
 import AsyncCore
 
 /// The line echo of ``LineEchoChannel`` written with async/await: the same
-/// bytes for the same input, on ``AsyncConnection``s.
+/// bytes for the same input, on `AsyncConnection`s.
 ///
 /// ```swift
 /// let loop = try EventLoop()
@@ -39,7 +39,7 @@ public enum AsyncLineEcho {
     }
 
     /// Serves every client `listener` accepts, each in a task of its own on
-    /// the loop's thread (``AsyncListener/serve(_:)``), until the listener is
+    /// the loop's thread (`AsyncListener.serve(_:)`), until the listener is
     /// closed or the serving task is cancelled. `onEvent` hears of each
     /// client's connection, rejected lines and end.
     ///

@@ -83,8 +83,8 @@ public final class AsyncConnection: Sendable {
         to address: SocketAddress, options: AsyncConnectionOptions = AsyncConnectionOptions(), loop: LoopHandle
     ) async throws(ConnectionError) -> AsyncConnection {
         let made: Result<AsyncConnection, ConnectionError> = await withUnsafeContinuation { continuation in
-            loop.execute({
-                guard let eventLoop = loop.executor.eventLoop else { return continuation.resume(returning: .failure(.closedByLoop)) }
+            loop.executeOrAbandon { eventLoop in
+                guard let eventLoop else { return continuation.resume(returning: .failure(.closedByLoop)) }
                 let channel = ConnectionChannel(options: options, loop: eventLoop)
                 do throws(SystemError) {
                     try channel.connect(to: address)
@@ -93,9 +93,7 @@ public final class AsyncConnection: Sendable {
                     return continuation.resume(returning: .failure(.system(error)))
                 }
                 continuation.resume(returning: .success(AsyncConnection(channel: channel, peerAddress: address)))
-            }, orIfLoopEnded: {
-                continuation.resume(returning: .failure(.closedByLoop))
-            })
+            }
         }
         let connection = try made.get()
         try await connection.perform({ _ in .mustWait }, wait: { channel, continuation in channel.waitForConnect(continuation) })
@@ -305,26 +303,45 @@ public final class AsyncConnection: Sendable {
     // MARK: Running on the loop
 
     /// The channel, when the caller runs on its loop in the task whose
-    /// cancellation already cancels this connection (see
-    /// ``coveringCancellation(_:)``): such a task waits with no
-    /// cancellation handler of its own, which would cost more than the rest
-    /// of the wait.
+    /// cancellation already cancels this connection (see ``serve(_:)``):
+    /// such a task waits with no cancellation handler of its own, which
+    /// would cost more than the rest of the wait.
     private func channelCoveringCancellation() -> ConnectionChannel? {
         let executor = reference.executor
         guard executor.isCurrentThread, reference.channel.cancellationCoveringTask == executor.runningTaskIdentity else { return nil }
         return reference.channel
     }
 
-    /// Runs `body` in the current task, whose cancellation, from now until
-    /// `body` returns, cancels this connection (as a cancellation while it
-    /// waits does).
-    func coveringCancellation(_ body: () async -> Void) async {
+    // MARK: Serving
+
+    /// Serves this connection with `handler` in the current task: until
+    /// `handler` returns, cancelling the task cancels the connection (its
+    /// waits end with ``ConnectionError/cancelled``, and it closes once what
+    /// was written is sent), so the handler's own waits on it need no
+    /// cancellation handler each. ``AsyncListener/serve(_:)`` serves every
+    /// connection this way; this is for connections that come from
+    /// elsewhere (a socket handed over by a loop group, say).
+    ///
+    /// ```swift
+    /// Task(executorPreference: loop.executor) {
+    ///     await connection.serve { connection in
+    ///         do {
+    ///             for try await line in connection.frames { try await connection.write(line + [10]) }
+    ///             try await connection.close()
+    ///         } catch {}
+    ///     }
+    /// }
+    /// ```
+    /// Waits made from the task that prefers the connection's loop are the
+    /// ones that go without a handler; the task's other calls, and other
+    /// tasks, work as they always do.
+    public func serve(_ handler: (AsyncConnection) async -> Void) async {
         let reference = self.reference
         let executor = reference.executor
         let task = executor.isCurrentThread ? executor.runningTaskIdentity : 0
         if task != 0 { reference.channel.cancellationCoveringTask = task }
         await withTaskCancellationHandler {
-            await body()
+            await handler(self)
         } onCancel: {
             reference.later { $0.cancel() }
         }

@@ -66,14 +66,12 @@ public final class AsyncListener: Sendable {
     ) async throws(SystemError) -> AsyncListener {
         let loopGone = SystemError(.listen, errno: .badFileDescriptor)
         let made: Result<AsyncListener, SystemError> = await withUnsafeContinuation { continuation in
-            loop.execute({
-                guard let eventLoop = loop.executor.eventLoop else { return continuation.resume(returning: .failure(loopGone)) }
+            loop.executeOrAbandon { eventLoop in
+                guard let eventLoop else { return continuation.resume(returning: .failure(loopGone)) }
                 continuation.resume(returning: Result { () throws(SystemError) in
                     try AsyncListener(address: address, options: options, loop: eventLoop)
                 })
-            }, orIfLoopEnded: {
-                continuation.resume(returning: .failure(loopGone))
-            })
+            }
         }
         return try made.get()
     }
@@ -146,7 +144,7 @@ public final class AsyncListener: Sendable {
             await withDiscardingTaskGroup { group in
                 do throws(ConnectionError) {
                     while let connection = try await nextConnection() {
-                        group.addTask { await connection.coveringCancellation { await handler(connection) } }
+                        group.addTask { await connection.serve(handler) }
                     }
                     return nil
                 } catch {

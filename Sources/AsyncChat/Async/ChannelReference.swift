@@ -20,13 +20,13 @@ struct ChannelReference<Channel: Dispatcher>: @unchecked Sendable {
     func onLoop(_ body: @escaping @Sendable (Channel) -> Void, ifLoopEnded: @escaping @Sendable () -> Void = {}) {
         if executor.isCurrentThread { return body(channel) }
         let reference = self
-        handle.execute({ body(reference.channel) }, orIfLoopEnded: ifLoopEnded)
+        handle.executeOrAbandon { loop in loop == nil ? ifLoopEnded() : body(reference.channel) }
     }
 
     /// Runs `body` with the channel during the loop's next pass, never now:
     /// for work that must not interleave with what the caller is doing.
     func later(_ body: @escaping @Sendable (Channel) -> Void) {
         let reference = self
-        handle.execute({ body(reference.channel) }, orIfLoopEnded: {})
+        handle.execute { body(reference.channel) }
     }
 }

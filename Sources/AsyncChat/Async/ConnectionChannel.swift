@@ -39,7 +39,7 @@ final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing, Abandonment
     /// from its cancellation handler).
     @exclusivity(unchecked) var checksCancellation = false
     /// The task whose cancellation cancels this connection while it runs
-    /// (`LoopExecutor.runningTaskIdentity`), so its waits need no
+    /// (`LoopExecutor.runningTaskIdentity`; see `AsyncConnection.serve`), so its waits need no
     /// cancellation handler of their own; zero for none.
     @exclusivity(unchecked) var cancellationCoveringTask: UInt = 0
 

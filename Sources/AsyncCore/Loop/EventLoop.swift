@@ -8,7 +8,8 @@
 ///
 /// ```swift
 /// let loop = try EventLoop()
-/// let server = try EchoServer(port: 0, loop: loop)
+/// let server = EchoServer(loop: loop)        // a Dispatcher subclass of yours
+/// try server.listen(on: .ipv4("127.0.0.1", port: 0))
 /// print("listening on \(try server.localAddress)")
 /// try loop.run()            // returns when no dispatcher and no timer is left
 /// ```
@@ -89,9 +90,9 @@ public final class EventLoop {
 
     deinit {
         // Nothing that waits on this loop is left waiting: posted work is
-        // refused, tasks' jobs run elsewhere, and the dispatchers still
+        // abandoned, tasks' jobs run elsewhere, and the dispatchers still
         // open release their waiters as they are abandoned.
-        handle.loopDidEnd()
+        handle.retire()
         handle.executor.loopDidEnd()
         for channel in channels { channel.abandon() }
         scratch.deallocate()
@@ -223,7 +224,7 @@ public final class EventLoop {
         // asked after the drain, so a wake-up it coalesced is not lost.
         taskExecutor._withUnsafeGuaranteedRef { $0.noteRemoteJobsAfterWake() }
         for job in posted {
-            job.run()
+            job.run(on: self)
             settle()
         }
         for signal in SignalRelay.takePending(for: handle.wakeDescriptor) {

@@ -1,19 +1,21 @@
 import Synchronization
 
 /// The one part of an ``EventLoop`` that other threads may touch: run a
-/// closure on the loop, wake it, stop it.
+/// closure on the loop, get a result back from it, wake it, stop it.
 ///
 /// ```swift
-/// let handle = loop.handle                 // Sendable: hand it to any thread
-/// Thread.detachNewThread {
-///     handle.execute { server.broadcast("maintenance in 5 minutes") }
-///     handle.stop()                        // run() returns after its current pass
+/// let server = try LoopBound(ChatServer(address: .ipv4(port: 0), loop: loop), loop: loop)
+/// let handle = loop.handle                 // Sendable: hand it to any thread or task
+/// Task {
+///     let members = try await handle.submit { _ in server.value.room.members }
+///     print("\(members.count) members")
+///     handle.stop()                        // runUntilStopped() returns after its current pass
 /// }
 /// try loop.runUntilStopped()
 /// ```
 /// The wake-up is an `eventfd` the loop polls; waking an idle loop costs one
 /// `write`, and wakes that arrive before the loop drains them are coalesced.
-public final class LoopHandle: Sendable {
+public final class LoopHandle: Sendable, CustomStringConvertible {
     let wakeCounter: EventCounter
     /// The loop as a task and serial executor, for any thread or task: see
     /// ``LoopExecutor``.
@@ -22,9 +24,14 @@ public final class LoopHandle: Sendable {
     /// await withTaskExecutorPreference(handle.executor) { /* on the loop's thread */ }
     /// ```
     public let executor = LoopExecutor()
-    private let posted = Mutex(PostedJobs())
+    private let jobs = Mutex<PostedJobs>(PostedJobs())
     private let wakePending = Atomic<Bool>(false)
     private let stopRequested = Atomic<Bool>(false)
+    /// The thread that made the loop, the one its dispatchers belong to.
+    private let ownerThread = ThreadIdentity.current
+    private let ownerThreadName = ThreadIdentity.currentName
+    private let number = LoopHandle.lastNumber.add(1, ordering: .relaxed).newValue
+    private static let lastNumber = Atomic<UInt64>(0)
     private let wakeUpWrites = Atomic<Int>(0)
 
     init() throws(SystemError) {
@@ -39,26 +46,36 @@ public final class LoopHandle: Sendable {
     /// The descriptor the loop polls for wake-ups.
     var wakeDescriptor: Int32 { wakeCounter.descriptor }
 
+    /// Names the loop in logs and failure messages: `event loop 3 (thread 'loop-0')`.
+    public var description: String { "event loop \(number) (thread '\(ownerThreadName)')" }
+
+    /// True when the calling thread is the loop's: the thread that made it,
+    /// where its dispatchers, timers and ``LoopBound`` values live.
+    public var isOnLoopThread: Bool { ThreadIdentity.current == ownerThread }
+
     /// Runs `body` on the loop's thread during its next pass, in the order
     /// posted. Closures posted after the loop is gone never run.
     public func execute(_ body: sending @escaping () -> Void) {
-        post(LoopJob(run: body, refuse: nil))
+        post(.plain(body))
     }
 
-    /// Runs `body` on the loop's thread as ``execute(_:)`` does; once the
-    /// loop is gone, runs `refuse` instead, at once or when the loop goes
-    /// away: a task waiting on `body` is never left waiting.
-    package func execute(_ body: sending @escaping () -> Void, orIfLoopEnded refuse: @escaping @Sendable () -> Void) {
-        post(LoopJob(run: body, refuse: refuse))
+    /// Runs `body` on the loop's thread with the loop during its next pass,
+    /// in the order posted, or with nil once the loop is gone (at once, or
+    /// when it goes away): work that a waiting task must hear of either way.
+    package func executeOrAbandon(_ body: sending @escaping (EventLoop?) -> Void) {
+        post(.runOrAbandon(body))
     }
 
-    private func post(_ job: LoopJob) {
-        let accepted = posted.withLock { posted in
-            guard !posted.loopEnded else { return false }
-            posted.jobs.append(job)
+    /// Queues `job` and wakes the loop; a job posted after the loop is gone
+    /// is abandoned at once.
+    func post(_ job: LoopJob) {
+        let accepted = jobs.withLock { posted in
+            guard !posted.isRetired else { return false }
+            posted.queue.append(job)
             return true
         }
-        if accepted { wakeUp() } else { job.refuse?() }
+        guard accepted else { return job.abandon() }
+        wakeUp()
     }
 
     /// Makes a loop blocked in its poll wait return now.
@@ -96,34 +113,28 @@ public final class LoopHandle: Sendable {
     func drain() -> [LoopJob] {
         wakeCounter.reset()
         wakePending.store(false, ordering: .releasing)
-        return posted.withLock { posted in
-            defer { posted.jobs.removeAll() }
-            return posted.jobs
+        return jobs.withLock { posted in
+            defer { posted.queue.removeAll() }
+            return posted.queue
         }
     }
 
-    /// The loop is going away: the jobs it will never run are refused, and
-    /// so is every job posted from now on.
-    func loopDidEnd() {
-        let left = posted.withLock { posted in
-            posted.loopEnded = true
-            defer { posted.jobs.removeAll() }
-            return posted.jobs
+    /// Marks the loop as gone for good: jobs still queued and jobs posted
+    /// later are abandoned (a waiting ``submit(_:)`` throws
+    /// ``LoopHandleError/loopStopped(_:)``). Called on the loop's thread
+    /// once it will run no more passes.
+    func retire() {
+        let abandoned = jobs.withLock { posted in
+            posted.isRetired = true
+            defer { posted.queue.removeAll() }
+            return posted.queue
         }
-        for job in left { job.refuse?() }
+        for job in abandoned { job.abandon() }
     }
 }
 
-/// The closures posted to a loop, until it ends.
-private struct PostedJobs {
-    var jobs: [LoopJob] = []
-    var loopEnded = false
-}
-
-/// A closure bound for the loop thread. It is only ever run there, which is
-/// what makes carrying it across threads sound.
-struct LoopJob: @unchecked Sendable {
-    let run: () -> Void
-    /// Runs instead of `run` when the loop ends first.
-    let refuse: (@Sendable () -> Void)?
+/// The jobs waiting for the loop, and whether it will ever take them.
+struct PostedJobs {
+    var queue: [LoopJob] = []
+    var isRetired = false
 }
