@@ -71,7 +71,9 @@ import Testing
     }
 
     @Test func aReleasedLoopEndsTheWaitOfATaskThatPreferredIt() async throws {
-        let (task, peer) = try Self.taskWaitingOnReleasedLoop()
+        var waiting: (Task<ConnectionError?, Never>, Socket)?
+        try await onOwnThread { waiting = try Self.taskWaitingOnReleasedLoop() }
+        let (task, peer) = try #require(waiting)
         let outcome = try await withTimeLimit(.seconds(20)) { await task.value }
         #expect(outcome == .closedByLoop)
         peer.close()

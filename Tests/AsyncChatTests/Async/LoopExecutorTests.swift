@@ -29,24 +29,26 @@ import Testing
         }
     }
 
-    @Test func jobsEnqueuedOnTheLoopsOwnThreadWriteNoWakeUp() throws {
-        let loop = try EventLoop()
-        let executor = loop.executor
-        let yields = Record(0)
-        let onLoop = Record(true)
-        // Made here, outside any pass: the task's first job comes from
-        // another thread, as far as the loop knows, and wakes it once.
-        Task(executorPreference: executor) {
-            for _ in 0..<1000 {
-                await Task.yield()
-                let here = executor.isCurrentThread
-                yields.update { $0 += 1 }
-                onLoop.update { $0 = $0 && here }
+    @Test func jobsEnqueuedOnTheLoopsOwnThreadWriteNoWakeUp() async throws {
+        try await onOwnThread {
+            let loop = try EventLoop()
+            let executor = loop.executor
+            let yields = Record(0)
+            let onLoop = Record(true)
+            // Made here, outside any pass: the task's first job comes from
+            // another thread, as far as the loop knows, and wakes it once.
+            Task(executorPreference: executor) {
+                for _ in 0..<1000 {
+                    await Task.yield()
+                    let here = executor.isCurrentThread
+                    yields.update { $0 += 1 }
+                    onLoop.update { $0 = $0 && here }
+                }
             }
+            try loop.run(until: { yields.current == 1000 })
+            #expect(onLoop.current, "a job of the task ran off the loop's thread")
+            #expect(loop.handle.wakeUpsWritten == 1, "each yield re-enqueued from the loop's thread should cost no wake-up")
         }
-        try loop.run(until: { yields.current == 1000 })
-        #expect(onLoop.current, "a job of the task ran off the loop's thread")
-        #expect(loop.handle.wakeUpsWritten == 1, "each yield re-enqueued from the loop's thread should cost no wake-up")
     }
 
     @Test func jobsEnqueuedFromAnotherThreadWakeTheLoop() async throws {
