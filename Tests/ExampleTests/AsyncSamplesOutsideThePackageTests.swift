@@ -9,9 +9,9 @@ import Testing
 struct AsyncSamplesOutsideThePackageTests {
     static let samplesFile = "Tests/SampleTests/Samples/AsyncConnections.swift"
 
-    @Test func compileAsAModuleOfTheirOwnInStrictSwift6() throws {
+    @Test func compileAsAModuleOfTheirOwnInStrictSwift6() async throws {
         let root = SampleProtocolsOutsideThePackageTests.repositoryRoot()
-        let (status, errors) = try OutsideCompiler.compile(
+        let (status, errors) = try await OutsideCompiler.compile(
             ["\(root)/\(Self.samplesFile)"], moduleName: "AsyncSamples", root: root, extraFlags: ["-warnings-as-errors"])
         #expect(status == .exited(0), "swiftc: \(errors)")
     }

@@ -8,12 +8,12 @@ import Testing
 @Suite("Sample protocols outside the package")
 struct SampleProtocolsOutsideThePackageTests {
     @Test(arguments: ["Echo", "Chat", "SMTP"])
-    func compilesAsAModuleOfItsOwn(protocolName: String) throws {
+    func compilesAsAModuleOfItsOwn(protocolName: String) async throws {
         let root = Self.repositoryRoot()
         let folder = "\(root)/Protocols/\(protocolName)"
         let sources = try Self.swiftFiles(in: folder)
         #expect(!sources.isEmpty, "no sources in \(folder)")
-        let (status, errors) = try OutsideCompiler.compile(sources, moduleName: "\(protocolName)Copy", root: root)
+        let (status, errors) = try await OutsideCompiler.compile(sources, moduleName: "\(protocolName)Copy", root: root)
         #expect(status == .exited(0), "swiftc \(protocolName): \(errors)")
     }
 

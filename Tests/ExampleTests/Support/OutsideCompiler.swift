@@ -4,10 +4,12 @@ import TestSupport
 /// way a user's package would: strict Swift 6, no `package`-level access.
 enum OutsideCompiler {
     /// The exit status of `swiftc` and what it printed on standard error;
-    /// `root` is the repository's, for the system module's map.
+    /// `root` is the repository's, for the system module's map. The wait
+    /// for the compiler blocks a thread of its own, not the cooperative
+    /// pool the asynchronous tests alongside need.
     static func compile(
         _ sources: [String], moduleName: String, root: String, extraFlags: [String] = []
-    ) throws -> (ExitStatus, String) {
+    ) async throws -> (TestSupport.ExitStatus, String) {
         let output = try TemporaryDirectory()
         defer { output.remove() }
         let arguments = [
@@ -17,9 +19,12 @@ enum OutsideCompiler {
             "-module-cache-path", output.path + "/cache",
             "-o", output.path + "/\(moduleName).o",
         ] + extraFlags + sources
-        let compiler = try ChildProcess(
-            path: "/usr/bin/env", arguments: arguments, environment: ChildProcess.inheritedEnvironment(["PATH", "HOME"]))
-        let status = try compiler.waitForExit(within: .seconds(240))
-        return (status, compiler.errorText)
+        var outcome: (TestSupport.ExitStatus, String) = (.exited(-1), "swiftc did not run")
+        try await onOwnThread {
+            let compiler = try ChildProcess(
+                path: "/usr/bin/env", arguments: arguments, environment: ChildProcess.inheritedEnvironment(["PATH", "HOME"]))
+            outcome = (try compiler.waitForExit(within: .seconds(240)), compiler.errorText)
+        }
+        return outcome
     }
 }
