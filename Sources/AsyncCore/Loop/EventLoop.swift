@@ -145,7 +145,6 @@ public final class EventLoop {
     /// One pass: update interest, wait, dispatch, fire timers, run posted
     /// closures, then the jobs of tasks on the loop's ``executor``.
     public func runPass(timeout: Duration?) throws(SystemError) {
-        if passDepth == 0 { taskExecutor._withUnsafeGuaranteedRef { $0.enter() } }
         passDepth += 1
         defer {
             passDepth -= 1

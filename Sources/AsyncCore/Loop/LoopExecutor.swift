@@ -81,12 +81,15 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
         self.handle = handle
     }
 
+    /// The loop is made, on the thread that will run it: the thread its
+    /// dispatchers belong to (`LoopHandle.isOnLoopThread`).
     func attach(to loop: EventLoop) {
         eventLoop = loop
+        runningThread.store(UInt(pthread_self()), ordering: .relaxed)
     }
 
-    /// True on the thread that runs the loop (from its first pass until the
-    /// loop goes away): where the loop's dispatchers and the tasks that
+    /// True on the loop's thread (the one that made it and runs it), until
+    /// the loop goes away: where the loop's dispatchers and the tasks that
     /// prefer this executor run.
     ///
     /// ```swift
@@ -140,15 +143,6 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
     }
 
     // MARK: Running (on the loop's thread)
-
-    /// The loop's thread starts a pass: it is the thread that runs the loop
-    /// (a loop runs its passes on one thread, but may start on another than
-    /// the one that made it).
-    @inline(__always)
-    func enter() {
-        let thread = UInt(pthread_self())
-        if runningThread.load(ordering: .relaxed) != thread { runningThread.store(thread, ordering: .relaxed) }
-    }
 
     /// True while a job runs.
     @inlinable
