@@ -41,6 +41,8 @@ struct InboundFrames {
     private let deliversChunks: Bool
     let maxEntries: Int
     var phase = Phase.receiving
+    /// The memory the last read was copied into (see `copy(_:)`).
+    private var lastRead: [UInt8] = []
     /// The unterminated bytes the peer sent last, once ``phase`` is finished.
     private(set) var tail: [UInt8] = []
 
@@ -91,7 +93,7 @@ struct InboundFrames {
     /// copied; the entries and the unframed rest never point into them.
     mutating func receive(_ bytes: ArraySlice<UInt8>, borrowed: Bool) {
         if unframed.isEmpty {
-            frame(borrowed ? Array(bytes)[...] : bytes)
+            frame(borrowed ? copy(bytes) : bytes)
         } else {
             var window = Array(unframed)
             window.append(contentsOf: bytes)
@@ -99,6 +101,23 @@ struct InboundFrames {
             frame(window[...])
         }
     }
+
+    /// `bytes` in memory of their own: the last read's, when the consumer
+    /// has let go of its frames (so a connection that answers each line
+    /// before the next arrives allocates nothing per read), or new memory.
+    /// Only a small read's memory is kept for the next one.
+    private mutating func copy(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        // In place when nothing else holds the last read; otherwise a new
+        // buffer, and the frames keep the old one.
+        lastRead.removeAll(keepingCapacity: true)
+        lastRead.append(contentsOf: bytes)
+        let window = lastRead[...]
+        if lastRead.capacity > InboundFrames.keptReadCapacity { lastRead = [] }
+        return window
+    }
+
+    /// The most memory of a read kept for the next one.
+    private static let keptReadCapacity = 1024
 
     /// True when received bytes wait for room among the entries.
     var hasUnframed: Bool { !unframed.isEmpty }

@@ -190,6 +190,28 @@ import Glibc
         }
     }
 
+    @Test func aFrameHeldAcrossReadsKeepsItsBytes() async throws {
+        try await onOwnThread {
+            let loop = try EventLoop()
+            let (connection, peer) = try connection(AsyncConnectionOptions(terminator: .lf), loop: loop)
+            let taken = Record<[String]>([])
+            let firstTaken = Record(false)
+            Task(executorPreference: loop.executor) {
+                // The first frame is held while the next read arrives: the
+                // read's memory must not be reused under it.
+                guard let first = try await connection.nextFrame() else { return }
+                firstTaken.update { $0 = true }
+                guard let second = try await connection.nextFrame() else { return }
+                taken.update { $0 = [String(decoding: first, as: UTF8.self), String(decoding: second, as: UTF8.self)] }
+            }
+            _ = try send(Array("first\n".utf8), to: peer)
+            try loop.run(until: { firstTaken.current })
+            _ = try send(Array("other\n".utf8), to: peer)
+            try loop.run(until: { !taken.current.isEmpty })
+            #expect(taken.current == ["first", "other"])
+        }
+    }
+
     @Test func errorsAreTypedAndAnOverlongFrameIsSkipped() async throws {
         try await onOwnThread {
             let loop = try EventLoop()
