@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "AsyncCore", targets: ["AsyncCore"]),
         .library(name: "AsyncChat", targets: ["AsyncChat"]),
+        .library(name: "AsyncTLS", targets: ["AsyncTLS"]),
         .library(name: "ProtocolTesting", targets: ["ProtocolTesting"]),
         .library(name: "Echo", targets: ["Echo"]),
         .library(name: "Chat", targets: ["Chat"]),
@@ -17,9 +18,20 @@ let package = Package(
         .executable(name: "chat-server", targets: ["chat-server"]),
         .executable(name: "smtp-server", targets: ["smtp-server"]),
     ],
+    // TLS on the system's OpenSSL 3 (libssl-dev to build, libssl3 to run):
+    // `swift build --traits TLS`, or `traits: ["TLS"]` in a depending
+    // package. Off, AsyncTLS builds without the OpenSSL headers, links no
+    // libssl, and its contexts throw TLSError.unavailable.
+    traits: [
+        .trait(name: "TLS", description: "TLS (implicit and STARTTLS) on the system's OpenSSL 3"),
+        .default(enabledTraits: []),
+    ],
     targets: [
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
+        // No pkgConfig: SwiftPM would run pkg-config even with the trait off.
+        .systemLibrary(name: "CSSL", path: "Sources/CSSL"),
         .target(name: "AsyncCore", dependencies: ["CSystem"]),
+        .target(name: "AsyncTLS", dependencies: ["AsyncCore", .target(name: "CSSL", condition: .when(traits: ["TLS"]))]),
         .target(name: "AsyncChat", dependencies: ["AsyncCore", "CSystem"]),
         .target(name: "ProtocolTesting", dependencies: ["AsyncCore"]),
         .executableTarget(name: "scripted-peer", dependencies: ["ProtocolTesting", "ExampleSupport"]),
@@ -50,6 +62,7 @@ let package = Package(
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore", "TestSupport", "emfile-probe"]),
         .testTarget(name: "AsyncChatTests", dependencies: ["AsyncChat", "TestSupport"]),
+        .testTarget(name: "AsyncTLSTests", dependencies: ["AsyncTLS", "AsyncChat", "TestSupport"], exclude: ["Certificates"]),
         .testTarget(
             name: "ProtocolTestingTests",
             dependencies: ["ProtocolTesting", "AsyncChat", "TestSupport"],

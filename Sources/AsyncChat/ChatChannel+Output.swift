@@ -18,7 +18,7 @@ extension ChatChannel {
             let report = try output.push(bytes, to: self, sendsAtOnce: input.delivery == .idle, limits: outputLimits)
             if !report.isEmpty { handle(report) }
         } catch {
-            handleError(error)
+            route(error)
             return false
         }
         return isOpen
@@ -122,7 +122,7 @@ extension ChatChannel {
         do {
             try upgrade(to: layer)
         } catch {
-            handleError(error)
+            route(error)
             return
         }
         // Input waited for the layer; output queued behind the marker goes through it.
@@ -167,7 +167,7 @@ extension ChatChannel {
         do {
             try flushOutput()
         } catch {
-            handleError(error)
+            route(error)
         }
     }
 

@@ -10,12 +10,16 @@ extension Dispatcher {
         var interest: Interest = []
         if !inputClosed, readable() { interest.insert(.read) }
         if connecting || writable() { interest.insert(.write) }
-        wantedInterest = interest
         if case .layered(let layer) = transport, !connecting {
+            // Output waits for the layer's setup: the layer would take none of it.
+            if !layer.isEstablished { interest.remove(.write) }
+            wantedInterest = interest
             let needed = layer.neededInterest
             if needed.contains(.read), !inputClosed { interest.insert(.read) }
             if needed.contains(.write) { interest.insert(.write) }
+            return interest
         }
+        wantedInterest = interest
         return interest
     }
 
@@ -68,6 +72,23 @@ extension Dispatcher {
         if needed.contains(.write), !events.isDisjoint(with: [.write, .hangup, .error]) { ready.insert(.write) }
         guard !ready.isEmpty else { return }
         invoke(loop) { dispatcher throws(SystemError) in try layer.handleReadiness(ready) }
+        if let timer = layer.setupTimer, layer.isEstablished {
+            timer.cancel()
+            layer.setupTimer = nil
+        }
+    }
+
+    /// Bounds the setup of a layer just installed by its ``TransportLayer/setupTimeout``.
+    func limitSetup(of layer: TransportLayer) {
+        guard !layer.isEstablished, let limit = layer.setupTimeout else { return }
+        let registration = token
+        layer.setupTimer = loop.schedule(after: limit) { [weak self, weak layer] in
+            guard let self, let layer, self.isOpen, self.token == registration, self.transport.layer === layer,
+                  !layer.isEstablished else { return }
+            layer.setupTimer = nil
+            self.handleError(TransportError.setupTimedOut(after: limit))
+            self.loop.settle()
+        }
     }
 
     /// The layer holds input the socket will not announce: read it on the
@@ -98,12 +119,21 @@ extension Dispatcher {
         loop.settle()
     }
 
-    private func route(_ error: any Error) {
-        if let error = error as? SystemError, error.isDisconnect {
-            markDisconnected()
-        } else {
-            handleError(error)
+    /// Where a hook's error goes: a disconnect ends in ``handleClose()``, a
+    /// failure of the transport layer reaches ``handleError(_:)`` as the
+    /// layer's own error, anything else as it is.
+    package func route(_ error: any Error) {
+        if let error = error as? SystemError {
+            if error.isDisconnect {
+                markDisconnected()
+                return
+            }
+            if let failure = transport.layer?.failure {
+                handleError(failure)
+                return
+            }
         }
+        handleError(error)
     }
 
     func markDisconnected() {
