@@ -57,12 +57,12 @@ let package = Package(
 
         // What the test targets share: child processes, built products,
         // temporary directories, deadlines, a seeded generator.
-        .target(name: "TestSupport", dependencies: ["AsyncCore"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["AsyncCore"], path: "Tests/TestSupport", exclude: ["Certificates"]),
 
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore", "TestSupport", "emfile-probe"]),
         .testTarget(name: "AsyncChatTests", dependencies: ["AsyncChat", "TestSupport"]),
-        .testTarget(name: "AsyncTLSTests", dependencies: ["AsyncTLS", "AsyncChat", "TestSupport"], exclude: ["Certificates"]),
+        .testTarget(name: "AsyncTLSTests", dependencies: ["AsyncTLS", "AsyncChat", "TestSupport"]),
         .testTarget(
             name: "ProtocolTestingTests",
             dependencies: ["ProtocolTesting", "AsyncChat", "TestSupport"],

@@ -55,12 +55,13 @@ public final class TLSContext: @unchecked Sendable {
         guard SSL_CTX_use_certificate_chain_file(context, certificateChainFile) == 1 else {
             throw .certificateChain(path: certificateChainFile, reason: OpenSSLErrors.take())
         }
-        guard SSL_CTX_use_PrivateKey_file(context, privateKeyFile, SSL_FILETYPE_PEM) == 1 else {
-            throw .privateKey(path: privateKeyFile, reason: OpenSSLErrors.take())
-        }
-        guard SSL_CTX_check_private_key(context) == 1 else {
-            OpenSSLErrors.clear()
-            throw .keyMismatch(certificateChain: certificateChainFile, privateKey: privateKeyFile)
+        guard SSL_CTX_use_PrivateKey_file(context, privateKeyFile, SSL_FILETYPE_PEM) == 1,
+              SSL_CTX_check_private_key(context) == 1 else {
+            let reason = OpenSSLErrors.take()
+            if reason == "key values mismatch" {
+                throw .keyMismatch(certificateChain: certificateChainFile, privateKey: privateKeyFile)
+            }
+            throw .privateKey(path: privateKeyFile, reason: reason)
         }
         // Stateless session tickets resume sessions; a server-side cache
         // would grow with every client.

@@ -139,6 +139,7 @@ extension TLSLayer {
                 if received < room.count { socketDrained = true }
             case SSL_ERROR_ZERO_RETURN:
                 peerFinished = true
+                receivedCloseNotify = true
                 break reading
             case SSL_ERROR_WANT_WRITE:
                 try sendHeldCiphertext()

@@ -44,6 +44,12 @@ public final class TLSLayer: TransportLayer {
     /// sent as SNI); nil for a server.
     public let serverName: String?
 
+    /// True once the peer ended its output with `close_notify`. At the end of
+    /// input without it, the peer (or someone between) closed the TCP
+    /// connection without saying goodbye: a protocol that cannot tell a
+    /// complete message from a truncated one should not trust the last.
+    public internal(set) var receivedCloseNotify = false
+
     #if TLS
     /// The connection's state in OpenSSL; it owns both memory buffers.
     let connection: OpaquePointer

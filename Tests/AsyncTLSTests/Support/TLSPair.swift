@@ -1,6 +1,7 @@
 #if TLS
 import AsyncCore
 import AsyncTLS
+import TestSupport
 
 /// Both ends of a TLS connection over a socketpair, on one loop: a server
 /// channel that answers each line with `reply`, and a client channel.
