@@ -36,16 +36,16 @@ let package = Package(
         .target(name: "ProtocolTesting", dependencies: ["AsyncCore"]),
         .executableTarget(name: "scripted-peer", dependencies: ["ProtocolTesting", "ExampleSupport"]),
 
-        .target(name: "Echo", dependencies: ["AsyncCore", "AsyncChat"], path: "Protocols/Echo"),
+        .target(name: "Echo", dependencies: ["AsyncCore", "AsyncChat", "AsyncTLS"], path: "Protocols/Echo"),
         .target(name: "Chat", dependencies: ["AsyncChat", "AsyncCore"], path: "Protocols/Chat"),
         .target(name: "SMTP", dependencies: ["AsyncChat", "AsyncCore"], path: "Protocols/SMTP"),
 
         // The programs' shared command-line frame (scripted-peer's too): flags,
         // exit statuses, logs, listening and stopping.
-        .target(name: "ExampleSupport", dependencies: ["AsyncCore", "ProtocolTesting"], path: "Examples/ExampleSupport"),
+        .target(name: "ExampleSupport", dependencies: ["AsyncCore", "AsyncTLS", "ProtocolTesting"], path: "Examples/ExampleSupport"),
         .executableTarget(name: "echo-server", dependencies: ["AsyncCore", "Echo", "ExampleSupport"], path: "Examples/echo-server"),
         .executableTarget(name: "echo-client", dependencies: ["AsyncCore", "AsyncChat", "ExampleSupport"], path: "Examples/echo-client"),
-        .executableTarget(name: "http-client", dependencies: ["AsyncCore", "ExampleSupport"], path: "Examples/http-client"),
+        .executableTarget(name: "http-client", dependencies: ["AsyncCore", "AsyncTLS", "ExampleSupport"], path: "Examples/http-client"),
         .executableTarget(name: "chat-server", dependencies: ["Chat", "AsyncCore", "ExampleSupport"], path: "Examples/chat-server"),
         .executableTarget(name: "smtp-server", dependencies: ["AsyncCore", "SMTP", "ExampleSupport"], path: "Examples/smtp-server"),
 

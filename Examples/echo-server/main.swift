@@ -5,12 +5,13 @@ import ExampleSupport
 CommandLineProgram.run(name: "echo-server", usage: EchoServerSettings.usage) { arguments in
     let settings = try EchoServerSettings(arguments)
     let log = Log(program: "echo-server", quiet: settings.quiet)
+    let tls = try settings.certificate.context()
     let openFileLimit = ServerLifetime.raiseOpenFileLimit()
 
     let loop = try EventLoop()
     loop.logger = log.write
     let server = try settings.address.open { address in
-        try EchoServer(address: address, mode: settings.mode, options: settings.options, loop: loop)
+        try EchoServer(address: address, mode: settings.mode, options: settings.options, tls: tls, loop: loop)
     }
     // Quiet, no client carries a closure and its address for the log.
     if !settings.quiet { server.onEvent = { log("\($0)") } }
@@ -19,6 +20,6 @@ CommandLineProgram.run(name: "echo-server", usage: EchoServerSettings.usage) { a
         log("\(signal): stopping, closing \(clients) client connection\(clients == 1 ? "" : "s")")
     }
     Console.printLine("listening on \(try server.localAddress)")
-    log("mode \(settings.mode), at most \(settings.options.maxPendingOutput) pending bytes per client, lines up to \(settings.options.maxLineLength) bytes, open-file limit \(openFileLimit)")
+    log("mode \(settings.mode)\(tls == nil ? "" : " over TLS"), at most \(settings.options.maxPendingOutput) pending bytes per client, lines up to \(settings.options.maxLineLength) bytes, open-file limit \(openFileLimit)")
     try lifetime.run()
 }
