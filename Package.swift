@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "AsyncCore", dependencies: ["CSystem"]),
         .target(name: "AsyncTLS", dependencies: ["AsyncCore", .target(name: "CSSL", condition: .when(traits: ["TLS"]))]),
         .target(name: "AsyncChat", dependencies: ["AsyncCore", "CSystem"]),
-        .target(name: "ProtocolTesting", dependencies: ["AsyncCore"]),
+        .target(name: "ProtocolTesting", dependencies: ["AsyncCore", "AsyncTLS"]),
         .executableTarget(name: "scripted-peer", dependencies: ["ProtocolTesting", "ExampleSupport"]),
 
         .target(name: "Echo", dependencies: ["AsyncCore", "AsyncChat", "AsyncTLS"], path: "Protocols/Echo"),
@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "AsyncTLSTests", dependencies: ["AsyncTLS", "AsyncChat", "TestSupport"]),
         .testTarget(
             name: "ProtocolTestingTests",
-            dependencies: ["ProtocolTesting", "AsyncChat", "TestSupport"],
+            dependencies: ["ProtocolTesting", "AsyncChat", "AsyncTLS", "TestSupport"],
             exclude: ["Transcripts"]
         ),
         .testTarget(name: "EchoTests", dependencies: ["Echo", "AsyncCore", "ProtocolTesting", "TestSupport"], exclude: ["Transcripts"]),

@@ -102,7 +102,7 @@ final class DialogueRun {
     }
 
     /// The client's connection, opened at its first step.
-    private func connection(for client: Client, _ instruction: CompiledDialogue.Instruction) throws(DialogueFailure) -> ScriptedClient {
+    func connection(for client: Client, _ instruction: CompiledDialogue.Instruction) throws(DialogueFailure) -> ScriptedClient {
         if let existing = clients[client] { return existing }
         return try connect(client, instruction)
     }
@@ -228,13 +228,15 @@ final class DialogueRun {
             clock?.advance(by: duration)
             try settle()
             record(instruction)
+        case .startTLS(let serverName, let trust):
+            try startTLS(step.client ?? Client(), serverName: serverName, trust: trust, instruction)
         case .setDeadline, .setLineEnding, .setChunking:
             break
         }
         return current + 1
     }
 
-    private func record(_ instruction: CompiledDialogue.Instruction) {
+    func record(_ instruction: CompiledDialogue.Instruction) {
         transcript += instruction.step.transcriptLines
     }
 
@@ -287,7 +289,9 @@ final class DialogueRun {
             let start = offset
             let outcome = bytes.withUnsafeBytes { raw in
                 Result { () throws(SystemError) -> Int? in
-                    try socket.send(UnsafeRawBufferPointer(rebasing: raw[(start - bytes.startIndex)...]))
+                    let rest = UnsafeRawBufferPointer(rebasing: raw[(start - bytes.startIndex)...])
+                    if let layer = scripted.transportLayer { return try layer.write(rest) }
+                    return try socket.send(rest)
                 }
             }
             switch outcome {
@@ -321,7 +325,7 @@ final class DialogueRun {
     /// clients reach it in the order of the steps. In-process this is exact:
     /// passes run until the kernel says the server holds no unread byte of
     /// this client, or until the server stops reading (two passes without progress).
-    private func letServerRead(_ scripted: ScriptedClient) throws(DialogueFailure) {
+    func letServerRead(_ scripted: ScriptedClient) throws(DialogueFailure) {
         var outstanding = scripted.unconsumedBySender
         var stalls = 0
         while outstanding > 0, stalls < 2 {
@@ -506,7 +510,7 @@ final class DialogueRun {
     }
 
     /// Fails when the server sent something to `scripted` that no step consumed.
-    private func requireNothingPending(on scripted: ScriptedClient, before instruction: CompiledDialogue.Instruction?) throws(DialogueFailure) {
+    func requireNothingPending(on scripted: ScriptedClient, before instruction: CompiledDialogue.Instruction?) throws(DialogueFailure) {
         guard !scripted.unread.isEmpty else { return }
         let expected = instruction.map { text(of: $0) } ?? "nothing more for \(scripted.client) (the dialogue has ended)"
         throw failure(.unexpectedOutput, at: instruction, expected: expected, received: describeUnread(of: scripted))
@@ -575,7 +579,7 @@ final class DialogueRun {
     // MARK: Waiting
 
     /// Runs the loop until `condition` holds (true) or `deadline` passes (false).
-    private func wait(until deadline: ContinuousClock.Instant, for condition: () -> Bool) throws(DialogueFailure) -> Bool {
+    func wait(until deadline: ContinuousClock.Instant, for condition: () -> Bool) throws(DialogueFailure) -> Bool {
         while true {
             if condition() { return true }
             let now = ContinuousClock.now
@@ -620,7 +624,7 @@ final class DialogueRun {
 
     // MARK: Reports
 
-    private func text(of instruction: CompiledDialogue.Instruction) -> String {
+    func text(of instruction: CompiledDialogue.Instruction) -> String {
         instruction.step.transcriptLines.joined(separator: "\n")
     }
 
@@ -628,7 +632,7 @@ final class DialogueRun {
         (["these lines in any order:"] + matches.map { "  " + client.prefix + $0.description }).joined(separator: "\n")
     }
 
-    private func describe(_ ending: ScriptedClient.Ending) -> String {
+    func describe(_ ending: ScriptedClient.Ending) -> String {
         switch ending {
         case .closed: return "connection closed by the server"
         case .reset: return "connection reset"
@@ -636,7 +640,7 @@ final class DialogueRun {
         }
     }
 
-    private func failure(
+    func failure(
         _ kind: DialogueFailure.Kind, at instruction: CompiledDialogue.Instruction?, expected: String, received: String
     ) -> DialogueFailure {
         let next = min(current + 1, script.instructions.count)
