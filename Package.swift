@@ -55,6 +55,14 @@ let package = Package(
         // The servers FaultTests run as child processes, built the same way.
         .executableTarget(name: "fault-probe", dependencies: ["AsyncCore", "AsyncChat", "Echo", "SMTP"], path: "Tests/Probes/fault-probe"),
 
+        // The sample programs of the README and the DocC articles, exact copies
+        // of their blocks; built next to SampleTests, which checks and runs them.
+        .executableTarget(name: "sample-dispatcher-echo", dependencies: ["AsyncCore"], path: "Tests/Samples/dispatcher-echo"),
+        .executableTarget(name: "sample-loop-thread", dependencies: ["AsyncCore", "SMTP"], path: "Tests/Samples/loop-thread"),
+        .executableTarget(name: "sample-echo-server", dependencies: ["AsyncCore", "Echo"], path: "Tests/Samples/echo-server"),
+        .executableTarget(name: "sample-chat-server", dependencies: ["AsyncCore", "Chat"], path: "Tests/Samples/chat-server"),
+        .executableTarget(name: "sample-smtp-maildir", dependencies: ["AsyncCore", "SMTP"], path: "Tests/Samples/smtp-maildir"),
+
         // What the test targets share: child processes, built products,
         // temporary directories, deadlines, a seeded generator.
         .target(name: "TestSupport", dependencies: ["AsyncCore"], path: "Tests/TestSupport", exclude: ["Certificates"]),
@@ -83,6 +91,14 @@ let package = Package(
         .testTarget(
             name: "ExampleTests",
             dependencies: ["AsyncCore", "TestSupport", "echo-server", "echo-client", "http-client", "chat-server", "smtp-server", "scripted-peer"]
+        ),
+        .testTarget(
+            name: "SampleTests",
+            dependencies: [
+                "AsyncChat", "AsyncCore", "ProtocolTesting", "Echo", "Chat", "SMTP", "TestSupport",
+                "sample-dispatcher-echo", "sample-loop-thread", "sample-echo-server", "sample-chat-server", "sample-smtp-maildir",
+            ],
+            exclude: ["Samples/Transcripts"]
         ),
     ]
 )

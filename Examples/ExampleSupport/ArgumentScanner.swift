@@ -117,6 +117,19 @@ public struct ArgumentScanner {
         return duration
     }
 
+    /// The value of the flag just returned by ``next()`` as the addresses of
+    /// trusted proxies, `CIDR[,CIDR...]` (`127.0.0.0/8,::1/128`): connections
+    /// from them must start with a PROXY protocol header.
+    /// - Throws: ``UsageError`` naming the part that is not an address range.
+    public mutating func proxyProtocol(for flag: String) throws(UsageError) -> ProxyProtocol {
+        let text = try value(for: flag)
+        do {
+            return ProxyProtocol(trustedSources: try AddressRange.list(text))
+        } catch {
+            throw UsageError("\(flag) needs address ranges such as 127.0.0.0/8,::1/128: \(error)")
+        }
+    }
+
     private static let durationExamples = "250ms, 1.5s, 300s or 5m"
 
     /// A bare number was a duration in seconds in older versions of the programs.

@@ -1,3 +1,4 @@
+import AsyncCore
 import Chat
 import ExampleSupport
 
@@ -5,7 +6,7 @@ import ExampleSupport
 struct ChatServerSettings {
     static let usage = """
         usage: chat-server [--host HOST] [--port PORT] [--max-line BYTES]
-                           [--max-queued BYTES] [--idle-timeout DURATION] [--quiet]
+                           [--max-queued BYTES] [--idle-timeout DURATION] [--proxy-protocol CIDR,...] [--quiet]
 
         A line-based chat room: clients pick a nick with /nick NAME, then each
         line they send goes to everyone. Commands: /nick, /me, /who, /quit.
@@ -19,6 +20,10 @@ struct ChatServerSettings {
                                     disconnected as too slow (default 65536)
           --idle-timeout DURATION   disconnect clients silent this long: 90s, 5m, 1.5s,
                                     or none (the default) to never do so
+          --proxy-protocol CIDR[,CIDR...]
+                               connections from these addresses come through a
+                               proxy and must start with a PROXY protocol header
+                               (v1 or v2) naming the client: 127.0.0.0/8,::1/128
           -q, --quiet               log nothing
           -h, --help                show this help
 
@@ -36,6 +41,7 @@ struct ChatServerSettings {
     var address = ListenAddress(host: "127.0.0.1", port: 7008)
     var options = ChatOptions()
     var quiet = false
+    var proxyProtocol: ProxyProtocol?
 
     /// - Throws: `UsageError` for an unknown flag, a missing value or a value out of range.
     init(_ arguments: [String]) throws(UsageError) {
@@ -52,6 +58,8 @@ struct ChatServerSettings {
                 options.maxQueuedOutput = try scanner.integer(for: "--max-queued", in: 1...(1 << 30))
             case .flag("--idle-timeout"):
                 options.idleTimeout = try scanner.timeout(for: "--idle-timeout")
+            case .flag("--proxy-protocol"):
+                proxyProtocol = try scanner.proxyProtocol(for: "--proxy-protocol")
             case .flag("--quiet"), .flag("-q"):
                 quiet = true
             case .flag(let flag):

@@ -12,6 +12,7 @@ CommandLineProgram.run(name: "chat-server", usage: ChatServerSettings.usage) { a
     let server = try settings.address.open { address in
         try ChatServer(address: address, options: settings.options, loop: loop)
     }
+    server.proxyProtocol = settings.proxyProtocol
     server.room.onEvent = { log("\($0)") }
     // Members get a moment to read the notice; then the process ends.
     let lifetime = try ServerLifetime(loop: loop, grace: .seconds(2)) { [unowned server] signal in

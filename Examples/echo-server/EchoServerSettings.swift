@@ -1,3 +1,4 @@
+import AsyncCore
 import Echo
 import ExampleSupport
 
@@ -5,7 +6,8 @@ import ExampleSupport
 struct EchoServerSettings {
     static let usage = """
         usage: echo-server [--host HOST] [--port PORT] [--mode MODE] [--max-pending BYTES]
-                           [--max-line BYTES] [--tls-cert FILE --tls-key FILE] [--quiet]
+                           [--max-line BYTES] [--proxy-protocol CIDR,...]
+                           [--tls-cert FILE --tls-key FILE] [--quiet]
 
         Echoes back what each client sends, until SIGINT or SIGTERM.
 
@@ -17,6 +19,10 @@ struct EchoServerSettings {
                                reading from it (default \(EchoOptions.defaultMaxPendingOutput))
           --max-line BYTES     longest line the line mode echoes; longer lines get
                                an error line instead (default \(EchoOptions.defaultMaxLineLength))
+          --proxy-protocol CIDR[,CIDR...]
+                               connections from these addresses come through a
+                               proxy and must start with a PROXY protocol header
+                               (v1 or v2) naming the client: 127.0.0.0/8,::1/128
         \(CertificateFlags.usage)
           -q, --quiet          log nothing
           -h, --help           show this help
@@ -40,6 +46,7 @@ struct EchoServerSettings {
     var mode = EchoMode.line
     var options = EchoOptions()
     var quiet = false
+    var proxyProtocol: ProxyProtocol?
     var certificate = CertificateFlags()
 
     init(_ arguments: [String]) throws(UsageError) {
@@ -64,6 +71,8 @@ struct EchoServerSettings {
                 maxPendingOutput = try scanner.integer(for: "--max-pending", in: 1...Int.max)
             case .flag("--max-line"):
                 maxLineLength = try scanner.integer(for: "--max-line", in: 1...Int.max)
+            case .flag("--proxy-protocol"):
+                proxyProtocol = try scanner.proxyProtocol(for: "--proxy-protocol")
             case .flag("--quiet"), .flag("-q"):
                 quiet = true
             case .flag(let flag):

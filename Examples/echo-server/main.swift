@@ -13,6 +13,7 @@ CommandLineProgram.run(name: "echo-server", usage: EchoServerSettings.usage) { a
     let server = try settings.address.open { address in
         try EchoServer(address: address, mode: settings.mode, options: settings.options, tls: tls, loop: loop)
     }
+    server.proxyProtocol = settings.proxyProtocol
     // Quiet, no client carries a closure and its address for the log.
     if !settings.quiet { server.onEvent = { log("\($0)") } }
     let lifetime = try ServerLifetime(loop: loop, grace: .zero) { signal in

@@ -1,16 +1,18 @@
-// smtp-server: a small SMTP server on the SMTP library — a mail sink that
-// prints messages (CPython's `python -m smtpd -c DebuggingServer`), stores
-// them in a Maildir, or drops them (for load tests).
+// smtp-server: a small SMTP or LMTP server on the SMTP library — a mail sink
+// that prints messages (CPython's `python -m smtpd -c DebuggingServer`),
+// stores them in a Maildir, or drops them (for load tests).
 import AsyncCore
 import ExampleSupport
 import SMTP
 
 CommandLineProgram.run(name: "smtp-server", usage: SMTPServerSettings.usage) { arguments in
-    let settings = try SMTPServerSettings(arguments)
+    var settings = try SMTPServerSettings(arguments)
     let log = Log(program: "smtp-server", quiet: settings.quiet)
     let openFileLimit = ServerLifetime.raiseOpenFileLimit()
+    // Quiet, the log lines are not even made: a load test delivers thousands a second.
+    if !settings.quiet { settings.configuration.sessionLog = log.write }
 
-    let handler: any SMTPDeliveryHandler
+    let handler: any SMTPHandler
     switch settings.delivery {
     case .print: handler = DebugPrintHandler()
     case .maildir(let directory): handler = try MaildirHandler(directory: directory)
@@ -18,10 +20,18 @@ CommandLineProgram.run(name: "smtp-server", usage: SMTPServerSettings.usage) { a
     }
     let loop = try EventLoop()
     loop.logger = log.write
-    // Quiet, the log line is not even made: a load test delivers thousands a second.
-    let delivery = settings.quiet ? handler : DeliveryLog(handler, log: log)
-    let server = try SMTPServer(configuration: settings.configuration, handler: delivery, loop: loop)
-    try settings.address.open { address in try server.listen(on: address) }
+    let server = try SMTPServer(configuration: settings.configuration, handler: handler, loop: loop)
+    server.proxyProtocol = settings.proxyProtocol
+    if let path = settings.unixPath {
+        UnixSocketPath.replaceStaleSocket(at: path)
+        do throws(SystemError) {
+            try server.listen(on: .unix(path: path))
+        } catch {
+            throw ListenError(address: .unix(path: path), reason: error)
+        }
+    } else {
+        try settings.address.open { address in try server.listen(on: address) }
+    }
     // Sessions get a moment to read their 421; then the process ends.
     let lifetime = try ServerLifetime(loop: loop, grace: .seconds(2)) { signal in
         let sessions = server.sessions.count

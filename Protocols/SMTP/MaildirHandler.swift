@@ -1,140 +1,162 @@
 import AsyncCore
+import Dispatch
 import Glibc
 import Synchronization
 
-/// Stores each message as a file of a Maildir, crash-safely, and replies
-/// 250 only once it is on disk.
+/// Stores each message once in a Maildir's `new/`, crash-safely, with its
+/// envelope, and replies 250 only once it is on disk — without ever making
+/// the event loop wait for the disk.
 ///
 /// ```swift
 /// let handler = try MaildirHandler(directory: "/var/mail/sink")   // makes cur/, new/, tmp/
 /// let server = try SMTPServer(handler: handler, loop: loop)
 /// ```
-/// Each message is written to `tmp/`, flushed with `fsync`, renamed into
-/// `new/`, and `new/` itself is flushed, so after a crash a message is
-/// either fully in `new/` or not there (at worst a stray file in `tmp/`).
-/// One file per message, however many recipients. Files are named
-/// `seconds.pid_sequence.hostname` and hold the content with LF line ends
-/// (each CRLF becomes LF), as Maildir readers expect.
-///
-/// The writes are blocking file I/O on the event loop's thread: every
-/// session of the loop waits while a message is stored. That is fine for a
-/// local disk (an `fsync` costs milliseconds), not for a network file system.
-/// A message that cannot be stored is answered
-/// ``SMTPReply/localError`` (451), so the client keeps it and retries.
-public final class MaildirHandler: SMTPDeliveryHandler {
+/// The Maildir is one mailbox: a message is stored once, however many
+/// recipients it has, and starts with its envelope so every recipient shows,
+/// Bcc ones too, then the server's trace header, then the content with LF
+/// line ends (each CRLF becomes LF), as Maildir readers expect:
+/// ```
+/// Return-Path: <alice@example.org>
+/// Delivered-To: bob@example.com
+/// Delivered-To: secret@example.com
+/// Received: from client.example (unknown [192.0.2.1])
+/// 	by mx.example.com (SwiftAsyncore) with ESMTP id 5E1F3A000001; Mon, 7 Dec 2026 03:00:11 +0000
+/// Subject: hello
+/// ```
+/// The content streams to a small pool of writer threads as it arrives, so a
+/// 32 MiB message is never whole in memory. Each file is written to `tmp/`,
+/// flushed with `fsync`, renamed into `new/`, and `new/` is flushed: after a
+/// crash a message is either fully in `new/` or not there (at worst a stray
+/// file in `tmp/`). Messages that finish together share one flush of `new/`
+/// (group commit), so many sessions store far more per second than one. When
+/// the writers fall more than `maxBufferedBytes` behind, sessions stop
+/// reading until they catch up. A message that cannot be stored is answered
+/// ``SMTPReply/localError`` (451), so the client keeps it and retries, and
+/// the server goes on. Files are named `seconds.pid_sequence.hostname`.
+public final class MaildirHandler: SMTPHandler {
     /// The Maildir's root directory.
     public let directory: String
     private let hostname: String
+    private let writer: MaildirWriter
     private let newDirectory: FileDescriptor
+    /// The messages being received, by queue ID. Loop-confined, as hooks are.
+    private var deliveries: [String: MaildirDelivery] = [:]
     private static let sequence = Atomic<UInt64>(0)
+    /// Content is handed to the writers in pieces of about this size.
+    private static let pieceSize = 256 << 10
 
     /// Opens the Maildir at `directory`, making it and its `cur`, `new` and
-    /// `tmp` folders (and missing parents) as needed.
-    /// - Throws: ``SystemError`` naming the folder that cannot be made or opened.
-    public init(directory: String, hostname: String = SMTPConfiguration.systemHostname()) throws(SystemError) {
+    /// `tmp` folders (and missing parents) as needed, with `writers` writer
+    /// threads that may fall `maxBufferedBytes` behind the sessions.
+    /// - Throws: `SystemError` naming the folder that cannot be made or opened.
+    public init(
+        directory: String, hostname: String = SMTPConfiguration.systemHostname(), writers: Int = 16,
+        maxBufferedBytes: Int = 16 << 20
+    ) throws(SystemError) {
         self.directory = directory
         self.hostname = MaildirHandler.safeName(hostname)
         try MaildirHandler.makeDirectories(directory)
         for folder in ["cur", "new", "tmp"] { try FileDescriptor.makeDirectory(directory + "/" + folder, permissions: 0o700) }
         newDirectory = try FileDescriptor.open(directory + "/new", .readOnly, options: .directory)
+        writer = MaildirWriter(directory: directory, newDirectory: newDirectory, writers: writers, maxBufferedBytes: maxBufferedBytes)
     }
 
     deinit {
-        try? newDirectory.close()
-    }
-
-    public func deliver(_ message: SMTPMessage) -> SMTPReply {
-        do {
-            _ = try store { file throws(SystemError) in
-                try MaildirHandler.writeWithLFLineEnds(message, to: file)
-            }
-            return .ok
-        } catch {
-            return .localError
+        let writer = self.writer
+        let newDirectory = self.newDirectory
+        // Files still being written keep their writers busy; close `new/` after them.
+        DispatchQueue.global().async {
+            writer.drain()
+            try? newDirectory.close()
         }
     }
 
-    /// Stores `content` as a new message, exactly as given.
+    /// The content streams to the writers; none is kept in the message.
+    public var keepsContent: Bool { false }
+
+    public func content(_ piece: ArraySlice<UInt8>, of transaction: SMTPTransaction, answer: SMTPAnswer) {
+        let delivery = deliveries[transaction.queueID] ?? start(transaction)
+        delivery.addWithLFLineEnds(piece)
+        guard delivery.pending.count >= MaildirHandler.pieceSize else {
+            answer(.accept)
+            return
+        }
+        writer.append(delivery.takePending(), to: delivery.file, on: delivery.queue, answer: answer)
+    }
+
+    public func endOfData(_ message: SMTPMessage, answer: SMTPAnswer) {
+        let delivery = deliveries.removeValue(forKey: message.queueID) ?? start(message.transaction)
+        delivery.addWithLFLineEnds(message.data[...])
+        delivery.finishLine()
+        writer.finish(delivery.file, with: delivery.takePending(), on: delivery.queue, answer: answer)
+    }
+
+    public func abandon(_ transaction: SMTPTransaction) {
+        guard let delivery = deliveries.removeValue(forKey: transaction.queueID) else { return }
+        writer.discard(delivery.file, on: delivery.queue)
+    }
+
+    /// Stores `message` at once, on the calling thread, which waits for the
+    /// disk: for programs that are not servers. ``SMTPReply/ok`` once it is
+    /// durable, ``SMTPReply/localError`` when it could not be stored.
+    public func deliver(_ message: SMTPMessage) -> SMTPReply {
+        let delivery = MaildirDelivery(file: newFile(), queue: writer.queue(), header: MaildirHandler.envelope(of: message.transaction))
+        delivery.addWithLFLineEnds(message.data[...])
+        delivery.finishLine()
+        return (try? store(delivery.takePending(), in: delivery.file)) != nil ? .ok : .localError
+    }
+
+    /// Stores `content` as a new message, exactly as given, on the calling
+    /// thread, which waits for the disk.
     /// - Returns: the file's name in `new/`.
-    /// - Throws: ``SystemError`` naming the file or folder; nothing is left in `new/` then.
+    /// - Throws: `SystemError` naming the file or folder; nothing is left in `new/` then.
     @discardableResult
     public func store(_ content: [UInt8]) throws(SystemError) -> String {
-        try store { file throws(SystemError) in try file.writeAll(content) }
+        try store(content, in: newFile())
     }
 
-    /// Makes a file in `tmp/`, has `write` fill it, flushes it and moves it
-    /// into `new/`; returns its name.
-    private func store(writing write: (FileDescriptor) throws(SystemError) -> Void) throws(SystemError) -> String {
-        var created: (name: String, file: FileDescriptor)?
-        for _ in 0..<100 {
-            let name = uniqueName()
-            do {
-                let file = try FileDescriptor.open(
-                    directory + "/tmp/" + name, .writeOnly, options: [.create, .exclusiveCreate], permissions: 0o600
-                )
-                created = (name, file)
-                break
-            } catch where error.isExistingFile {
-                continue
-            }
-        }
-        guard let (name, file) = created else {
-            throw SystemError(.open, errno: .fileExists, path: directory + "/tmp")
-        }
-        let temporary = directory + "/tmp/" + name
-        var open = true
+    private func store(_ content: [UInt8], in file: MaildirFile) throws(SystemError) -> String {
+        content.withUnsafeBytes { file.append($0) }
+        if let failure = file.finish() { throw failure }
         do throws(SystemError) {
+            try FileDescriptor.rename(file.temporaryPath, to: file.finalPath)
             do throws(SystemError) {
-                try write(file)
-                try file.fsync()
-                open = false
-                try file.close()
+                try newDirectory.fsync()
             } catch {
-                throw error.naming(temporary)
+                throw error.naming(directory + "/new")
             }
-            try FileDescriptor.rename(temporary, to: directory + "/new/" + name)
         } catch {
-            if open { try? file.close() }
-            try? FileDescriptor.remove(temporary)
+            try? FileDescriptor.remove(file.finalPath)
+            file.discard()
             throw error
         }
-        do {
-            try newDirectory.fsync()
-        } catch {
-            throw error.naming(directory + "/new")
-        }
-        return name
+        return file.name
     }
 
-    /// `seconds.pid_sequence.hostname`: unique within the process by the
-    /// sequence, across processes by the pid, across machines by the name.
-    private func uniqueName() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let sequence = MaildirHandler.sequence.add(1, ordering: .relaxed).newValue
-        return "\(now.tv_sec).\(getpid())_\(sequence).\(hostname)"
+    private func start(_ transaction: SMTPTransaction) -> MaildirDelivery {
+        let delivery = MaildirDelivery(file: newFile(), queue: writer.queue(), header: MaildirHandler.envelope(of: transaction))
+        deliveries[transaction.queueID] = delivery
+        return delivery
     }
 
-    /// Writes the message with LF line ends through a 64 KiB buffer: a
-    /// second copy of a large message would cost page faults on every
-    /// delivery, a small buffer stays in the cache.
-    private static func writeWithLFLineEnds(_ message: SMTPMessage, to file: FileDescriptor) throws(SystemError) {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
-        defer { buffer.deallocate() }
-        var used = 0
-        try message.forEachRunWithLFLineEnds { run throws(SystemError) in
-            if used + run.count > buffer.count {
-                try file.writeAll(UnsafeRawBufferPointer(rebasing: buffer[..<used]))
-                used = 0
-            }
-            if run.count >= buffer.count {
-                try file.writeAll(run)
-            } else {
-                UnsafeMutableRawBufferPointer(rebasing: buffer[used...]).copyMemory(from: run)
-                used += run.count
-            }
+    private func newFile() -> MaildirFile {
+        let hostname = self.hostname
+        return MaildirFile(directory: directory) {
+            // Unique within the process by the sequence, across processes by
+            // the pid, across machines by the name.
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
+            let sequence = MaildirHandler.sequence.add(1, ordering: .relaxed).newValue
+            return "\(now.tv_sec).\(getpid())_\(sequence).\(hostname)"
         }
-        try file.writeAll(UnsafeRawBufferPointer(rebasing: buffer[..<used]))
+    }
+
+    /// `Return-Path:`, a `Delivered-To:` per recipient, and `Received:`, with CRLF line ends.
+    static func envelope(of transaction: SMTPTransaction) -> [UInt8] {
+        var header = "Return-Path: <\(transaction.mailFrom)>\r\n"
+        for recipient in transaction.recipients { header += "Delivered-To: \(recipient)\r\n" }
+        header += transaction.receivedHeader
+        return Array(header.utf8)
     }
 
     private static func makeDirectories(_ path: String) throws(SystemError) {

@@ -28,24 +28,53 @@ struct MessageContent {
     }
 
     private var position = Position.lineStart
-    /// The unstuffed bytes, until they pass the limit.
+    /// The unstuffed bytes, until they pass the limit; those before
+    /// `handedOut` were taken by ``takeNew()``.
     private var bytes: [UInt8] = []
+    private var handedOut = 0
+    /// Whether the bytes are kept for ``finish()``, or dropped once taken.
+    private let keeps: Bool
+    /// The bytes taken are to be dropped before the next are kept: not at
+    /// once, while the caller may still hold the slice it was given.
+    private var dropTaken = false
+    /// How many bytes came, kept or not.
+    private(set) var count = 0
     /// More than the limit arrived: nothing more is kept (memory stays
     /// bounded) and the message will be refused.
     private var overflowed = false
-    /// The most bytes kept: smtpd's measure leaves the last line's CRLF out
-    /// of a message's size, so the size limit plus 2.
+    /// The most bytes taken: for DATA, smtpd's measure leaves the last
+    /// line's CRLF out of a message's size, so the size limit plus 2.
     private let capacity: Int?
 
     /// Empty content for a message of at most `limit` bytes (nil: no limit),
-    /// with room reserved for `expectedSize` bytes.
-    init(limit: Int?, expectedSize: Int) {
+    /// plus `allowance` (2 for DATA's last CRLF), with room reserved for
+    /// `expectedSize` bytes when they are kept.
+    init(limit: Int?, allowance: Int = 2, expectedSize: Int, keeps: Bool = true) {
         // Saturating: a limit (or a declared SIZE) may be near Int.max.
-        capacity = limit.map { $0 > Int.max - 2 ? Int.max : $0 + 2 }
+        capacity = limit.map { $0 > Int.max - allowance ? Int.max : $0 + allowance }
+        self.keeps = keeps
         // Reserving (not touching) memory saves copying the content as it
         // grows; bounded by the limit, and by 64 MiB in any case.
         let reserved = min(max(0, expectedSize), capacity ?? .max, 64 << 20)
-        if reserved > 4096 { bytes.reserveCapacity(reserved) }
+        if keeps, reserved > 4096 { bytes.reserveCapacity(reserved) }
+    }
+
+    /// More bytes came than the limit allows: the message will be refused.
+    var hasOverflowed: Bool { overflowed }
+
+    /// The bytes that came since the last call, for a handler that streams
+    /// the content. Without `keeps`, they are dropped before the next bytes
+    /// are kept.
+    mutating func takeNew() -> ArraySlice<UInt8> {
+        let new = bytes[handedOut...]
+        handedOut = bytes.count
+        if !keeps { dropTaken = true }
+        return new
+    }
+
+    /// Takes bytes as they are, with no transparency (BDAT's chunks).
+    mutating func append(raw input: ArraySlice<UInt8>) {
+        input.withUnsafeBufferPointer { keep($0) }
     }
 
     /// Nothing of the current line has arrived yet.
@@ -73,10 +102,13 @@ struct MessageContent {
         }
     }
 
-    /// The content, or nil when it exceeded the limit. Leaves this empty.
+    /// The content kept, or nil when it exceeded the limit. Leaves this empty.
     mutating func finish() -> [UInt8]? {
-        defer { bytes = [] }
-        return overflowed ? nil : bytes
+        defer {
+            bytes = []
+            handedOut = 0
+        }
+        return overflowed ? nil : keeps ? bytes : []
     }
 
     /// Whether the dot at `offset` of `raw` starts a line: CRLF before it,
@@ -111,10 +143,17 @@ struct MessageContent {
 
     private mutating func keep(_ run: UnsafeBufferPointer<UInt8>) {
         guard !overflowed, !run.isEmpty else { return }
-        if let capacity, bytes.count + run.count > capacity {
+        if let capacity, run.count > capacity - count {
             overflowed = true
             bytes = []
+            handedOut = 0
             return
+        }
+        count += run.count
+        if dropTaken {
+            dropTaken = false
+            bytes.removeAll(keepingCapacity: true)
+            handedOut = 0
         }
         bytes.append(contentsOf: run)
     }

@@ -42,6 +42,22 @@ public struct SMTPConfiguration: Sendable {
     /// `8BITMIME` is not advertised nor `BODY=` accepted (smtpd's
     /// `decode_data=True`). Cannot be combined with ``enableSMTPUTF8``.
     public var decodeData = false
+    /// SMTP, or LMTP (RFC 2033) for local delivery behind an MTA. Default: SMTP.
+    public var dialect = SMTPDialect.smtp
+    /// Offer `CHUNKING` (BDAT, RFC 3030) and, unless ``decodeData``,
+    /// `BINARYMIME`. Off by default, so the EHLO reply stays smtpd's.
+    public var enableChunking = false
+    /// Offer `ENHANCEDSTATUSCODES` (RFC 2034) and put an RFC 3463 code
+    /// before the text of every reply after EHLO (`250 2.1.5 OK`). Off by
+    /// default, so replies stay identical to smtpd's.
+    public var enhancedStatusCodes = false
+    /// Receives a line for each session and transaction event, as Postfix's
+    /// smtpd logs them (`connect from`, `from=<...>`, `to=<...>`, rejections,
+    /// `disconnect from ... commands=5`), never message content; nil, the
+    /// default, logs nothing. Called on the event loop's thread.
+    public var sessionLog: (@Sendable (String) -> Void)?
+    /// Seconds since the epoch, for the date of `Received:` headers. Default: `time()`.
+    public var wallClock: @Sendable () -> Int = { Int(time(nil)) }
 
     /// A configuration with the defaults; `hostname` nil uses the host's name.
     public init(hostname: String? = nil) {

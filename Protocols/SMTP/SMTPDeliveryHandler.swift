@@ -1,4 +1,5 @@
-/// Receives each accepted message and answers for it.
+/// Receives each accepted message and answers for it at once: the simplest
+/// ``SMTPHandler``, which leaves every other stage to the server.
 ///
 /// The server calls ``deliver(_:)`` once per message (not once per
 /// recipient), on the event loop's thread, after the client's final `.` and
@@ -16,9 +17,15 @@
 ///     }
 /// }
 /// ```
-/// A handler that blocks stalls every session of its loop: keep it short,
-/// or hand the message to another thread and accept it first.
-public protocol SMTPDeliveryHandler: AnyObject {
+/// A handler that blocks stalls every session of its loop: keep it short, or
+/// implement ``SMTPHandler/endOfData(_:answer:)`` and answer later.
+public protocol SMTPDeliveryHandler: SMTPHandler {
     /// Takes one message; returns the reply to its DATA.
     func deliver(_ message: SMTPMessage) -> SMTPReply
+}
+
+extension SMTPDeliveryHandler {
+    public func endOfData(_ message: SMTPMessage, answer: SMTPAnswer) {
+        answer(.reply(deliver(message)))
+    }
 }

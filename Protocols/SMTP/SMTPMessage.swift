@@ -33,6 +33,35 @@ public struct SMTPMessage: Sendable {
     public var text: String?
     /// The client asked for SMTPUTF8 in MAIL FROM.
     public var requiresSMTPUTF8: Bool
+    /// The transaction's queue ID, as in the log lines and `Received:`.
+    public var queueID = ""
+    /// The protocol for `Received:` (``SMTPTransaction/protocolName``).
+    public var protocolName = "ESMTP"
+    /// The server's host name, for `Received:`.
+    public var serverName = ""
+    /// When the content started, in seconds since the epoch; nil for a
+    /// message the server did not receive.
+    public var receivedAt: Int?
+
+    /// The `Received:` header the server adds (RFC 5321 section 4.4), with
+    /// CRLF line ends; empty when ``receivedAt`` is nil. ``data`` is the
+    /// content as the client sent it, and a store writes this before it
+    /// (``MaildirHandler`` does).
+    public var receivedHeader: String { transaction.receivedHeader }
+
+    /// The envelope and trace of this message as a transaction.
+    var transaction: SMTPTransaction {
+        var transaction = SMTPTransaction(
+            client: peer, heloName: heloName, protocolName: protocolName, queueID: queueID, mailFrom: mailFrom,
+            mailOptions: mailOptions, recipients: recipients, requiresSMTPUTF8: requiresSMTPUTF8)
+        transaction.rcptOptions = rcptOptions
+        transaction.serverName = serverName
+        transaction.receivedAt = receivedAt
+        return transaction
+    }
+    /// The content's size in bytes, also when the handler did not keep it
+    /// (``SMTPHandler/keepsContent``).
+    public var size: Int
 
     public init(
         peer: SocketAddress, heloName: String, mailFrom: String, recipients: [String],
@@ -48,6 +77,7 @@ public struct SMTPMessage: Sendable {
         self.data = data
         self.text = text
         self.requiresSMTPUTF8 = requiresSMTPUTF8
+        size = data.count
     }
 
     /// The content with LF line ends: each CRLF becomes LF; a bare CR or LF

@@ -24,23 +24,30 @@ public struct SMTPReply: Hashable, Sendable, CustomStringConvertible {
     public let code: Int
     /// The text of each line, without the code. Never empty.
     public let lines: [String]
-    /// The reply as sent: every line with its code and CRLF.
+    /// The enhanced status code (RFC 3463, `5.1.1`) sent before the text
+    /// when the session offers ENHANCEDSTATUSCODES; nil lets the server pick
+    /// one from the stage and the code's class.
+    public let enhancedCode: String?
+    /// The reply as sent without enhanced status codes: every line with its
+    /// code and CRLF.
     public let encoded: [UInt8]
 
     /// A one-line reply. A code outside 200...599 becomes 451 (the reply
     /// would otherwise confuse the client); CR and LF in `text` become spaces,
-    /// so a reply can never inject a line of its own.
-    public init(_ code: Int, _ text: String) {
-        self.init(code: code, lines: [text])
+    /// so a reply can never inject a line of its own. An `enhancedCode` that
+    /// is not `class.subject.detail` of this code's class is ignored.
+    public init(_ code: Int, _ text: String, enhancedCode: String? = nil) {
+        self.init(code: code, lines: [text], enhancedCode: enhancedCode)
     }
 
     /// A reply of several lines (an empty list sends one empty line).
-    public init(code: Int, lines: [String]) {
+    public init(code: Int, lines: [String], enhancedCode: String? = nil) {
         let valid = (200...599).contains(code)
         self.code = valid ? code : 451
         var cleaned = valid ? lines.map(SMTPReply.singleLine) : ["Error: invalid reply code \(code)"]
         if cleaned.isEmpty { cleaned = [""] }
         self.lines = cleaned
+        self.enhancedCode = valid ? enhancedCode.flatMap { SMTPReply.isEnhancedCode($0, of: code) ? $0 : nil } : "4.3.0"
         var bytes: [UInt8] = []
         for (index, line) in cleaned.enumerated() {
             bytes.append(contentsOf: String(self.code).utf8)
@@ -59,12 +66,35 @@ public struct SMTPReply: Hashable, Sendable, CustomStringConvertible {
         String(decoding: encoded.dropLast(2), as: UTF8.self)
     }
 
-    public static func == (lhs: SMTPReply, rhs: SMTPReply) -> Bool { lhs.encoded == rhs.encoded }
+    /// This reply with its enhanced status code (or `stageDefault`, for a
+    /// reply without one) before the text of every line. 3xx replies have
+    /// none (RFC 3463 classes are 2, 4 and 5).
+    func withEnhancedCode(default stageDefault: String) -> SMTPReply {
+        guard code / 100 != 3 else { return self }
+        let classDefault = code / 100 == 2 ? stageDefault : "\(code / 100).0.0"
+        let enhanced = enhancedCode ?? classDefault
+        return SMTPReply(code: code, lines: lines.map { "\(enhanced) \($0)" }, enhancedCode: enhanced)
+    }
+
+    public static func == (lhs: SMTPReply, rhs: SMTPReply) -> Bool {
+        lhs.encoded == rhs.encoded && lhs.enhancedCode == rhs.enhancedCode
+    }
+
     public func hash(into hasher: inout Hasher) { hasher.combine(encoded) }
 
     private static func singleLine(_ text: String) -> String {
         guard text.utf8.contains(where: { $0 == 13 || $0 == 10 }) else { return text }
         return String(text.map { $0 == "\r" || $0 == "\n" || $0 == "\r\n" ? " " : $0 })
+    }
+
+    /// `class.subject.detail`: the class is the reply code's first digit,
+    /// subject and detail 1 to 3 digits (RFC 3463 section 2).
+    private static func isEnhancedCode(_ text: String, of code: Int) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "\(code / 100)", code / 100 != 3 else { return false }
+        return parts.dropFirst().allSatisfy { part in
+            (1...3).contains(part.utf8.count) && part.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
+        }
     }
 }
 
@@ -74,52 +104,73 @@ extension SMTPReply {
     /// `250 OK`: the default answer to an accepted message.
     public static let ok = SMTPReply(250, "OK")
     /// `221 Bye`, the answer to QUIT.
-    public static let bye = SMTPReply(221, "Bye")
+    public static let bye = SMTPReply(221, "Bye", enhancedCode: "2.0.0")
     /// `354 End data with <CR><LF>.<CR><LF>`.
     public static let startData = SMTPReply(354, "End data with <CR><LF>.<CR><LF>")
     /// `451 Error: could not store the message`: a handler could not deliver.
-    public static let localError = SMTPReply(451, "Error: could not store the message")
+    public static let localError = SMTPReply(451, "Error: could not store the message", enhancedCode: "4.3.0")
 
-    static let badSyntax = SMTPReply(500, "Error: bad syntax")
-    static let lineTooLong = SMTPReply(500, "Error: line too long")
-    static let bareLineEnd = SMTPReply(500, "Error: bare <CR> or <LF> in command line")
-    static let invalidUTF8 = SMTPReply(500, "Error: command line is not valid UTF-8")
-    static let heloSyntax = SMTPReply(501, "Syntax: HELO hostname")
-    static let ehloSyntax = SMTPReply(501, "Syntax: EHLO hostname")
-    static let duplicateGreeting = SMTPReply(503, "Duplicate HELO/EHLO")
-    static let noopSyntax = SMTPReply(501, "Syntax: NOOP")
-    static let rsetSyntax = SMTPReply(501, "Syntax: RSET")
-    static let dataSyntax = SMTPReply(501, "Syntax: DATA")
-    static let vrfySyntax = SMTPReply(501, "Syntax: VRFY <address>")
-    static let cannotVerify = SMTPReply(252, "Cannot VRFY user, but will accept message and attempt delivery")
-    static let expnNotImplemented = SMTPReply(502, "EXPN not implemented")
-    static let needHELO = SMTPReply(503, "Error: send HELO first")
-    static let needMAIL = SMTPReply(503, "Error: need MAIL command")
-    static let needRCPT = SMTPReply(503, "Error: need RCPT command")
-    static let nestedMAIL = SMTPReply(503, "Error: nested MAIL command")
-    static let mailSyntax = SMTPReply(501, "Syntax: MAIL FROM: <address>")
-    static let mailSyntaxExtended = SMTPReply(501, "Syntax: MAIL FROM: <address> [SP <mail-parameters>]")
-    static let rcptSyntax = SMTPReply(501, "Syntax: RCPT TO: <address>")
-    static let rcptSyntaxExtended = SMTPReply(501, "Syntax: RCPT TO: <address> [SP <mail-parameters>]")
-    static let badBody = SMTPReply(501, "Error: BODY can only be one of 7BIT, 8BITMIME")
-    static let smtputf8TakesNoArguments = SMTPReply(501, "Error: SMTPUTF8 takes no arguments")
-    static let sizeExceedsMaximum = SMTPReply(552, "Error: message size exceeds fixed maximum message size")
-    static let unknownMailParameters = SMTPReply(555, "MAIL FROM parameters not recognized or not implemented")
-    static let unknownRcptParameters = SMTPReply(555, "RCPT TO parameters not recognized or not implemented")
-    static let tooManyRecipients = SMTPReply(452, "Error: too many recipients")
-    static let tooMuchMailData = SMTPReply(552, "Error: Too much mail data")
-    static let dataNotUTF8 = SMTPReply(554, "Error: message data is not valid UTF-8")
+    static let noAnswer = SMTPReply(451, "Error: the server's handler gave no answer", enhancedCode: "4.3.0")
+    static let badSyntax = SMTPReply(500, "Error: bad syntax", enhancedCode: "5.5.2")
+    static let lineTooLong = SMTPReply(500, "Error: line too long", enhancedCode: "5.5.2")
+    static let bareLineEnd = SMTPReply(500, "Error: bare <CR> or <LF> in command line", enhancedCode: "5.5.2")
+    static let invalidUTF8 = SMTPReply(500, "Error: command line is not valid UTF-8", enhancedCode: "5.5.2")
+    static let heloSyntax = SMTPReply(501, "Syntax: HELO hostname", enhancedCode: "5.5.4")
+    static let ehloSyntax = SMTPReply(501, "Syntax: EHLO hostname", enhancedCode: "5.5.4")
+    static let lhloSyntax = SMTPReply(501, "Syntax: LHLO hostname", enhancedCode: "5.5.4")
+    static let duplicateGreeting = SMTPReply(503, "Duplicate HELO/EHLO", enhancedCode: "5.5.1")
+    static let noopSyntax = SMTPReply(501, "Syntax: NOOP", enhancedCode: "5.5.4")
+    static let rsetSyntax = SMTPReply(501, "Syntax: RSET", enhancedCode: "5.5.4")
+    static let dataSyntax = SMTPReply(501, "Syntax: DATA", enhancedCode: "5.5.4")
+    static let bdatSyntax = SMTPReply(501, "Syntax: BDAT count [LAST]", enhancedCode: "5.5.4")
+    static let vrfySyntax = SMTPReply(501, "Syntax: VRFY <address>", enhancedCode: "5.5.4")
+    static let cannotVerify = SMTPReply(
+        252, "Cannot VRFY user, but will accept message and attempt delivery", enhancedCode: "2.0.0")
+    static let expnNotImplemented = SMTPReply(502, "EXPN not implemented", enhancedCode: "5.5.1")
+    static let needHELO = SMTPReply(503, "Error: send HELO first", enhancedCode: "5.5.1")
+    static let needLHLO = SMTPReply(503, "Error: send LHLO first", enhancedCode: "5.5.1")
+    static let needMAIL = SMTPReply(503, "Error: need MAIL command", enhancedCode: "5.5.1")
+    static let needRCPT = SMTPReply(503, "Error: need RCPT command", enhancedCode: "5.5.1")
+    static let nestedMAIL = SMTPReply(503, "Error: nested MAIL command", enhancedCode: "5.5.1")
+    static let noService = SMTPReply(503, "Error: no service here, send QUIT", enhancedCode: "5.5.1")
+    static let dataAfterBDAT = SMTPReply(503, "Error: DATA after BDAT, send RSET", enhancedCode: "5.5.1")
+    static let binaryNeedsBDAT = SMTPReply(503, "Error: BODY=BINARYMIME needs BDAT", enhancedCode: "5.5.1")
+    static let mailSyntax = SMTPReply(501, "Syntax: MAIL FROM: <address>", enhancedCode: "5.5.4")
+    static let mailSyntaxExtended = SMTPReply(501, "Syntax: MAIL FROM: <address> [SP <mail-parameters>]", enhancedCode: "5.5.4")
+    static let rcptSyntax = SMTPReply(501, "Syntax: RCPT TO: <address>", enhancedCode: "5.5.4")
+    static let rcptSyntaxExtended = SMTPReply(501, "Syntax: RCPT TO: <address> [SP <mail-parameters>]", enhancedCode: "5.5.4")
+    static let badBody = SMTPReply(501, "Error: BODY can only be one of 7BIT, 8BITMIME", enhancedCode: "5.5.4")
+    static let badBodyWithBinary = SMTPReply(
+        501, "Error: BODY can only be one of 7BIT, 8BITMIME, BINARYMIME", enhancedCode: "5.5.4")
+    static let smtputf8TakesNoArguments = SMTPReply(501, "Error: SMTPUTF8 takes no arguments", enhancedCode: "5.5.4")
+    static let sizeExceedsMaximum = SMTPReply(
+        552, "Error: message size exceeds fixed maximum message size", enhancedCode: "5.3.4")
+    static let unknownMailParameters = SMTPReply(
+        555, "MAIL FROM parameters not recognized or not implemented", enhancedCode: "5.5.4")
+    static let unknownRcptParameters = SMTPReply(
+        555, "RCPT TO parameters not recognized or not implemented", enhancedCode: "5.5.4")
+    static let tooManyRecipients = SMTPReply(452, "Error: too many recipients", enhancedCode: "4.5.3")
+    static let tooMuchMailData = SMTPReply(552, "Error: Too much mail data", enhancedCode: "5.3.4")
+    static let dataNotUTF8 = SMTPReply(554, "Error: message data is not valid UTF-8", enhancedCode: "5.6.0")
 
     static let helpCommands = "Supported commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY"
-    static let help = SMTPReply(250, helpCommands)
-    static let helpUnknown = SMTPReply(501, helpCommands)
+    static let help = SMTPReply(250, helpCommands, enhancedCode: "2.0.0")
+    static let helpUnknown = SMTPReply(501, helpCommands, enhancedCode: "5.5.4")
 
-    static func helpSyntax(_ text: String) -> SMTPReply { SMTPReply(250, "Syntax: " + text) }
-    static func unknownCommand(_ command: String) -> SMTPReply { SMTPReply(500, "Error: command \"\(command)\" not recognized") }
-    static func cannotVerify(_ argument: String) -> SMTPReply { SMTPReply(502, "Could not VRFY \(argument)") }
+    static func helpSyntax(_ text: String) -> SMTPReply { SMTPReply(250, "Syntax: " + text, enhancedCode: "2.0.0") }
+    static func unknownCommand(_ command: String) -> SMTPReply {
+        SMTPReply(500, "Error: command \"\(command)\" not recognized", enhancedCode: "5.5.2")
+    }
+    static func chunkReceived(_ count: Int) -> SMTPReply { SMTPReply(250, "OK, \(count) octets received", enhancedCode: "2.0.0") }
     static func greeting(_ hostname: String, _ banner: String) -> SMTPReply { SMTPReply(220, "\(hostname) \(banner)") }
     static func hello(_ hostname: String) -> SMTPReply { SMTPReply(250, hostname) }
-    static func timeout(_ hostname: String) -> SMTPReply { SMTPReply(421, "\(hostname) Error: timeout exceeded") }
-    static func tooManyErrors(_ hostname: String) -> SMTPReply { SMTPReply(421, "\(hostname) Error: too many bad commands") }
-    static func shuttingDown(_ hostname: String) -> SMTPReply { SMTPReply(421, "\(hostname) Service shutting down") }
+    static func timeout(_ hostname: String) -> SMTPReply {
+        SMTPReply(421, "\(hostname) Error: timeout exceeded", enhancedCode: "4.4.2")
+    }
+    static func tooManyErrors(_ hostname: String) -> SMTPReply {
+        SMTPReply(421, "\(hostname) Error: too many bad commands", enhancedCode: "4.7.0")
+    }
+    static func shuttingDown(_ hostname: String) -> SMTPReply {
+        SMTPReply(421, "\(hostname) Service shutting down", enhancedCode: "4.3.2")
+    }
 }

@@ -18,13 +18,13 @@ import AsyncCore
 public final class SMTPServer: Dispatcher {
     /// What the sessions advertise and enforce.
     public let configuration: SMTPConfiguration
-    /// Receives every accepted message.
-    public let handler: any SMTPDeliveryHandler
+    /// Decides each stage of every session, and receives every accepted message.
+    public let handler: any SMTPHandler
 
     /// A server not yet listening.
     /// - Throws: ``SMTPConfigurationError`` when the configuration cannot be used.
     public init(
-        configuration: SMTPConfiguration = SMTPConfiguration(), handler: any SMTPDeliveryHandler, loop: EventLoop
+        configuration: SMTPConfiguration = SMTPConfiguration(), handler: any SMTPHandler, loop: EventLoop
     ) throws(SMTPConfigurationError) {
         if let problem = configuration.problem { throw problem }
         self.configuration = configuration

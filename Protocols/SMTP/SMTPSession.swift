@@ -1,17 +1,22 @@
 import AsyncCore
 
-/// The server side of one SMTP session as a state machine, with no I/O:
-/// bytes of CRLF-terminated lines go in, replies and messages come out.
+/// The server side of one SMTP or LMTP session as a state machine, with no
+/// I/O: bytes of CRLF-terminated lines go in, replies, questions for the
+/// handler and messages come out.
 ///
 /// ```swift
 /// var session = SMTPSession(configuration: SMTPConfiguration(hostname: "mx.test"), peer: .ipv4(port: 0))
 /// send(session.greeting.encoded)                       // 220 mx.test ESMTP SwiftAsyncore
 /// session.receive(Array("EHLO client.test".utf8)[...])  // a line, in as many pieces as it came
-/// switch session.endOfLine() {                         // the CRLF
+/// var output = session.endOfLine()                     // the CRLF
+/// while case .ask(let question) = output {             // a stage for the handler
+///     output = session.answer(decide(question))        // SMTPDecision: .accept, .reply(...)
+/// }
+/// switch output {
 /// case .reply(let reply): send(reply.encoded)
+/// case .replies(let replies): replies.forEach { send($0.encoded) }
 /// case .replyAndClose(let reply): send(reply.encoded); close()
-/// case .deliver(let message): send(handler.deliver(message).encoded)
-/// case .none: break                                    // a line of DATA
+/// case .none, .ask: break                              // a line of DATA
 /// }
 /// ```
 ///
@@ -26,11 +31,11 @@ import AsyncCore
 /// In DATA a caller may take the content in bulk instead of by line, a call
 /// per read rather than per line: frame it by `.` CRLF, pass what comes
 /// before each to ``receiveContent(_:)`` and report each `.` CRLF to
-/// ``receiveDotCRLF()``, which ends the message when the dot starts a line:
-/// ```swift
-/// session.receiveContent(bytesBeforeTheDot)         // "Subject: hi\r\n\r\nhello\r\n"
-/// if case .deliver(let message) = session.receiveDotCRLF() { send(handler.deliver(message).encoded) }
-/// ```
+/// ``receiveDotCRLF()``, which ends the message when the dot starts a line.
+/// After `BDAT n` (``State/chunk(_:)``) the next `n` bytes go to
+/// ``receiveContent(_:)`` as they are, then ``endOfChunk()``.
+/// ``takeNewContent()`` hands out the content as it arrives, for a handler
+/// that streams it.
 ///
 /// The order of checks and the reply texts are those of CPython 3.11's
 /// smtpd, with its crashes and protocol bugs fixed: every malformed input
@@ -44,43 +49,80 @@ public struct SMTPSession: Sendable {
         case command
         /// Reading message content after a 354.
         case data
+        /// Reading the given number of bytes of a `BDAT` chunk.
+        case chunk(Int)
         /// A 221 or 421 was sent; nothing more is read.
         case closed
     }
 
     /// The current state.
-    public private(set) var state = State.command
-    /// The name from the accepted HELO or EHLO, or nil before one.
-    public private(set) var heloName: String?
-    /// True after EHLO: ESMTP parameters are accepted.
-    public private(set) var isExtended = false
+    public internal(set) var state = State.command
+    /// The name from the accepted HELO, EHLO or LHLO, or nil before one.
+    public internal(set) var heloName: String?
+    /// True after EHLO or LHLO: ESMTP parameters are accepted.
+    public internal(set) var isExtended = false
+    /// The transaction in progress: from an accepted MAIL to the end of its
+    /// message or a reset.
+    public internal(set) var transaction: SMTPTransaction?
 
-    private let configuration: SMTPConfiguration
-    private let peer: SocketAddress
-
-    private var mailFrom: String?
-    private var recipients: [String] = []
-    private var mailOptions: [String] = []
-    private var rcptOptions: [String] = []
-    private var requiresSMTPUTF8 = false
+    let configuration: SMTPConfiguration
+    let peer: SocketAddress
+    /// Whether the content is kept for the message at the end of data, or
+    /// only handed out by ``takeNewContent()``.
+    let keepsContent: Bool
+    /// The extensions the accepted EHLO or LHLO reply offered.
+    var offered = SMTPExtensions()
+    /// The connection was refused (554): only QUIT is served.
+    var serviceRefused = false
+    /// The stage waiting for the handler's decision.
+    var pending: SMTPPendingStage?
+    /// The verb of the command being answered, for log lines and the
+    /// default enhanced status code.
+    var verb = ""
+    /// Accepted and total commands by verb, for the disconnect log line;
+    /// kept only when there is a log.
+    var counts = SMTPCommandCounts()
+    let countsCommands: Bool
+    /// The addresses of the last MAIL and RCPT commands, for log lines.
+    var lastSender: String?
+    var lastRecipient: String?
 
     /// The command line so far, kept up to the longest a command may be.
-    private var line: [UInt8] = []
+    var line: [UInt8] = []
     /// The command line's full length, kept or not.
-    private var lineLength = 0
-    private let lineCapacity: Int
-    /// The message so far, in DATA.
-    private var content = MessageContent(limit: nil, expectedSize: 0)
-    private var errorCount = 0
+    var lineLength = 0
+    let lineCapacity: Int
+    /// The message so far, in DATA or BDAT.
+    var content = MessageContent(limit: nil, expectedSize: 0)
+    /// The content of the current transaction started (DATA, or a BDAT
+    /// chunk): a transaction that ends otherwise than by its message is
+    /// abandoned.
+    var contentStarted = false
+    /// The transaction used BDAT, so DATA may not follow.
+    var usedBDAT = false
+    /// The chunk being read: LAST or not, and the reply owed instead of
+    /// taking it (the bytes of a refused BDAT are read and dropped).
+    var chunkIsLast = false
+    var chunkError: SMTPReply?
+    var chunkSize = 0
+    /// A refusal of the content by the handler: the message's reply.
+    var contentRefusal: SMTPReply?
+    /// Transactions abandoned since the caller last looked.
+    var abandoned: [SMTPTransaction] = []
+    var errorCount = 0
     /// The size the client declared (MAIL ... SIZE=n), and the size of the
     /// session's last message: capacity to reserve for the next body.
-    private var declaredSize = 0
-    private var lastMessageSize = 0
+    var declaredSize = 0
+    var lastMessageSize = 0
 
-    /// A session for a client at `peer`.
-    public init(configuration: SMTPConfiguration, peer: SocketAddress) {
+    /// A session for a client at `peer`. `keepsContent` false hands the
+    /// content out by ``takeNewContent()`` only (``SMTPHandler/keepsContent``);
+    /// a session that decodes data keeps it in any case.
+    public init(configuration: SMTPConfiguration, peer: SocketAddress, keepsContent: Bool = true) {
         self.configuration = configuration
         self.peer = peer
+        self.keepsContent = keepsContent || configuration.decodeData
+        countsCommands = configuration.sessionLog != nil
         lineCapacity = min(configuration.extendedMailLength, .max - 1) + 1
     }
 
@@ -89,17 +131,29 @@ public struct SMTPSession: Sendable {
         .greeting(configuration.hostname, configuration.banner)
     }
 
+    /// The connection is refused with `reply` instead of the greeting
+    /// (RFC 5321 section 3.1): after a `554` every command but QUIT is
+    /// answered 503; a `421` closes the session.
+    public mutating func refuseService(with reply: SMTPReply) -> SMTPSessionOutput {
+        guard reply.code != 421 else {
+            state = .closed
+            return .replyAndClose(reply)
+        }
+        serviceRefused = true
+        return .reply(reply)
+    }
+
     // MARK: Input
 
-    /// Takes the next bytes of the current line (never a CRLF).
+    /// Takes the next bytes of the current line (never a CRLF), or content.
     public mutating func receive(_ bytes: ArraySlice<UInt8>) {
         switch state {
         case .command:
             let room = lineCapacity - line.count
             if room > 0 { line.append(contentsOf: bytes.prefix(room)) }
             lineLength += bytes.count
-        case .data:
-            content.append(stuffed: bytes)
+        case .data, .chunk:
+            receiveContent(bytes)
         case .closed:
             break
         }
@@ -113,22 +167,34 @@ public struct SMTPSession: Sendable {
                 line.removeAll(keepingCapacity: line.capacity <= 1024)
                 lineLength = 0
             }
-            return countingErrors(command())
+            return finish(command())
         case .data:
-            if content.isLoneDot { return endOfData() }
+            if content.isLoneDot { return finish(endOfMessage(), counted: false) }
             content.append(stuffed: SMTPSession.crlf)
+            return .none
+        case .chunk:
+            receiveContent(SMTPSession.crlf)
             return .none
         case .closed:
             return .none
         }
     }
 
-    /// Takes message content in DATA state, as the client sent it (with its
-    /// line ends and transparency dots), in pieces of any size that never
-    /// hold a `.` CRLF. Outside DATA the bytes are ignored.
+    /// Takes message content, as the client sent it: in DATA state with its
+    /// line ends and transparency dots, in pieces of any size that never
+    /// hold a `.` CRLF; in a BDAT chunk exactly as sent. Otherwise the bytes
+    /// are ignored.
     public mutating func receiveContent(_ bytes: ArraySlice<UInt8>) {
-        guard state == .data else { return }
-        content.append(stuffed: bytes)
+        switch state {
+        case .data:
+            guard contentRefusal == nil else { return }
+            content.append(stuffed: bytes)
+        case .chunk:
+            guard chunkError == nil, contentRefusal == nil else { return }
+            content.append(raw: bytes)
+        case .command, .closed:
+            break
+        }
     }
 
     /// A `.` CRLF came in DATA state, after the bytes given to
@@ -137,253 +203,64 @@ public struct SMTPSession: Sendable {
     /// three bytes of content. Outside DATA it does nothing.
     public mutating func receiveDotCRLF() -> SMTPSessionOutput {
         guard state == .data else { return .none }
-        if content.isAtLineStart { return endOfData() }
-        content.append(stuffed: SMTPSession.dotCRLF)
+        if content.isAtLineStart { return finish(endOfMessage(), counted: false) }
+        if contentRefusal == nil { content.append(stuffed: SMTPSession.dotCRLF) }
         return .none
+    }
+
+    /// The content that arrived since the last call, unstuffed: for a
+    /// handler that streams it (``SMTPHandler/content(_:of:answer:)``).
+    /// Valid until the next input.
+    public mutating func takeNewContent() -> ArraySlice<UInt8> {
+        content.takeNew()
+    }
+
+    /// The handler refused the content: the rest is dropped and `reply` is
+    /// the answer to the message.
+    public mutating func refuseContent(with reply: SMTPReply) {
+        guard contentRefusal == nil else { return }
+        contentRefusal = reply
+        content = MessageContent(limit: nil, expectedSize: 0, keeps: false)
+    }
+
+    /// The handler's decision on the question last asked: what to send.
+    public mutating func answer(_ decision: SMTPDecision) -> SMTPSessionOutput {
+        guard let stage = pending else { return .none }
+        pending = nil
+        // The message's reply after DATA is not a command's: DATA was counted at its 354.
+        let counted: Bool
+        if case .endOfData = stage { counted = verb != "DATA" } else { counted = true }
+        return finish(decide(stage, decision), counted: counted)
     }
 
     /// The client sent nothing for the command timeout: the 421 to send
     /// before closing. The session is closed.
     public mutating func timedOut() -> SMTPReply {
-        state = .closed
-        return .timeout(configuration.hostname)
+        close()
+        return decorated(.timeout(configuration.hostname))
     }
 
     /// The server is going away: the 421 to send before closing. The session is closed.
     public mutating func shutDown() -> SMTPReply {
+        close()
+        return decorated(.shuttingDown(configuration.hostname))
+    }
+
+    /// The connection ended: a transaction in progress is abandoned.
+    public mutating func close() {
         state = .closed
-        return .shuttingDown(configuration.hostname)
-    }
-
-    // MARK: Commands
-
-    private mutating func command() -> SMTPSessionOutput {
-        if lineLength == 0 { return .reply(.badSyntax) }
-        let verbEnd = line.firstIndex(of: 32) ?? line.endIndex
-        let isMail = verbEnd == 4 && line[0] & 0xDF == 77 && line[1] & 0xDF == 65 && line[2] & 0xDF == 73 && line[3] & 0xDF == 76
-        let limit = isExtended && isMail ? configuration.extendedMailLength : configuration.maxCommandLength
-        if lineLength > limit { return .reply(.lineTooLong) }
-        if line.contains(13) || line.contains(10) { return .reply(.bareLineEnd) }
-        guard let text = String(validating: line, as: UTF8.self) else { return .reply(.invalidUTF8) }
-
-        let verb: String
-        let argument: Substring?
-        if let space = text.firstIndex(of: " ") {
-            verb = text[..<space].uppercased()
-            argument = SMTPSession.trimmed(text[text.index(after: space)...])
-        } else {
-            verb = text.uppercased()
-            argument = nil
-        }
-        switch verb {
-        case "HELO": return .reply(hello(argument, extended: false))
-        case "EHLO": return .reply(hello(argument, extended: true))
-        case "NOOP": return .reply(argument?.isEmpty == false ? .noopSyntax : .ok)
-        case "QUIT":
-            state = .closed
-            return .replyAndClose(.bye)
-        case "RSET":
-            guard argument?.isEmpty != false else { return .reply(.rsetSyntax) }
-            resetTransaction()
-            return .reply(.ok)
-        case "MAIL": return .reply(mail(argument))
-        case "RCPT": return .reply(recipient(argument))
-        case "DATA": return .reply(data(argument))
-        case "VRFY": return .reply(verify(argument))
-        case "EXPN": return .reply(.expnNotImplemented)
-        case "HELP": return .reply(help(argument))
-        default: return .reply(.unknownCommand(printable(verb)))
-        }
-    }
-
-    /// Counts protocol errors against ``SMTPConfiguration/maxErrors``; the
-    /// one past the budget is answered 421 and ends the session.
-    private mutating func countingErrors(_ output: SMTPSessionOutput) -> SMTPSessionOutput {
-        guard case .reply(let reply) = output, (500...504).contains(reply.code) || reply.code == 555 else { return output }
-        errorCount += 1
-        guard let budget = configuration.maxErrors, errorCount > budget else { return output }
-        state = .closed
-        return .replyAndClose(.tooManyErrors(configuration.hostname))
-    }
-
-    private mutating func hello(_ argument: Substring?, extended: Bool) -> SMTPReply {
-        guard let name = argument, !name.isEmpty else { return extended ? .ehloSyntax : .heloSyntax }
-        // RFC 5321 lets a server reset on a second EHLO; smtpd answers 503 and
-        // CPython's tests pin that, so it stays (W-18).
-        guard heloName == nil else { return .duplicateGreeting }
+        pending = nil
         resetTransaction()
-        heloName = String(name)
-        guard extended else { return .hello(configuration.hostname) }
-        isExtended = true
-        var lines = [configuration.hostname]
-        if let size = configuration.maxMessageSize { lines.append("SIZE \(size)") }
-        if !configuration.decodeData { lines.append("8BITMIME") }
-        if configuration.enableSMTPUTF8 { lines.append("SMTPUTF8") }
-        lines.append("PIPELINING")
-        lines.append("HELP")
-        return SMTPReply(code: 250, lines: lines)
     }
 
-    private mutating func mail(_ argument: Substring?) -> SMTPReply {
-        let syntaxError: SMTPReply = isExtended ? .mailSyntaxExtended : .mailSyntax
-        guard heloName != nil else { return .needHELO }
-        guard let argument, let path = SMTPSession.strip(keyword: "FROM:", from: argument),
-              let parsed = SMTPPath.parse(path) else { return syntaxError }
-        let parameterText = SMTPSession.trimmed(parsed.rest)
-        if !isExtended, !parameterText.isEmpty { return syntaxError }
-        guard mailFrom == nil else { return .nestedMAIL }
-        let options = SMTPSession.words(parameterText)
-        guard var parameters = SMTPParameters(options.map { $0[...] }) else { return syntaxError }
-        if !configuration.decodeData, let body = parameters.take("BODY") {
-            guard body == .value("7BIT") || body == .value("8BITMIME") else { return .badBody }
-        }
-        var smtputf8 = false
-        if configuration.enableSMTPUTF8, let flag = parameters.take("SMTPUTF8") {
-            guard flag == .flag else { return .smtputf8TakesNoArguments }
-            smtputf8 = true
-        }
-        if let size = parameters.take("SIZE") {
-            guard case .value(let digits) = size, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return syntaxError }
-            if let limit = configuration.maxMessageSize, SMTPSession.exceeds(digits, limit) { return .sizeExceedsMaximum }
-            declaredSize = Int(digits) ?? 0
-        }
-        guard parameters.isEmpty else { return .unknownMailParameters }
-        mailFrom = parsed.address
-        mailOptions = options
-        requiresSMTPUTF8 = smtputf8
-        return .ok
+    /// The transactions abandoned since the last call (see
+    /// ``SMTPHandler/abandon(_:)``), oldest first.
+    public mutating func takeAbandonedTransactions() -> [SMTPTransaction] {
+        guard !abandoned.isEmpty else { return [] }
+        defer { abandoned = [] }
+        return abandoned
     }
 
-    private mutating func recipient(_ argument: Substring?) -> SMTPReply {
-        let syntaxError: SMTPReply = isExtended ? .rcptSyntaxExtended : .rcptSyntax
-        guard heloName != nil else { return .needHELO }
-        guard mailFrom != nil else { return .needMAIL }
-        // The null path is a reverse path only: RCPT TO:<> is a syntax error.
-        guard let argument, let path = SMTPSession.strip(keyword: "TO:", from: argument),
-              let parsed = SMTPPath.parse(path), !parsed.address.isEmpty else { return syntaxError }
-        let parameterText = SMTPSession.trimmed(parsed.rest)
-        if !isExtended, !parameterText.isEmpty { return syntaxError }
-        let options = SMTPSession.words(parameterText)
-        guard let parameters = SMTPParameters(options.map { $0[...] }) else { return syntaxError }
-        guard parameters.isEmpty else { return .unknownRcptParameters }
-        if let limit = configuration.maxRecipients, recipients.count >= limit { return .tooManyRecipients }
-        rcptOptions = options
-        recipients.append(parsed.address)
-        return .ok
-    }
-
-    private mutating func data(_ argument: Substring?) -> SMTPReply {
-        guard heloName != nil else { return .needHELO }
-        guard !recipients.isEmpty else { return .needRCPT }
-        guard argument?.isEmpty != false else { return .dataSyntax }
-        state = .data
-        content = MessageContent(limit: configuration.maxMessageSize, expectedSize: max(declaredSize, lastMessageSize))
-        return .startData
-    }
-
-    private func verify(_ argument: Substring?) -> SMTPReply {
-        guard let argument, !argument.isEmpty else { return .vrfySyntax }
-        return SMTPPath.parse(argument) == nil ? .vrfySyntax : .cannotVerify
-    }
-
-    private func help(_ argument: Substring?) -> SMTPReply {
-        guard let argument, !argument.isEmpty else { return .help }
-        let parameters = isExtended ? " [SP <mail-parameters>]" : ""
-        switch argument.uppercased() {
-        case "EHLO": return .helpSyntax("EHLO hostname")
-        case "HELO": return .helpSyntax("HELO hostname")
-        case "MAIL": return .helpSyntax("MAIL FROM: <address>" + parameters)
-        case "RCPT": return .helpSyntax("RCPT TO: <address>" + parameters)
-        case "DATA": return .helpSyntax("DATA")
-        case "RSET": return .helpSyntax("RSET")
-        case "NOOP": return .helpSyntax("NOOP")
-        case "QUIT": return .helpSyntax("QUIT")
-        case "VRFY": return .helpSyntax("VRFY <address>")
-        default: return .helpUnknown
-        }
-    }
-
-    // MARK: DATA
-
-    private static let crlf: ArraySlice<UInt8> = [13, 10]
-    private static let dotCRLF: ArraySlice<UInt8> = [46, 13, 10]
-
-    private mutating func endOfData() -> SMTPSessionOutput {
-        let finished = content.finish()
-        lastMessageSize = finished?.count ?? 0
-        state = .command
-        defer { resetTransaction() }
-        // smtpd stayed in DATA after a 552 (W-9); this session is ready for
-        // the next command.
-        guard let data = finished else { return .reply(.tooMuchMailData) }
-        var text: String?
-        if configuration.decodeData {
-            guard let decoded = String(validating: data, as: UTF8.self) else { return .reply(.dataNotUTF8) }
-            text = decoded
-        }
-        return .deliver(SMTPMessage(
-            peer: peer, heloName: heloName ?? "", mailFrom: mailFrom ?? "", recipients: recipients,
-            mailOptions: mailOptions, rcptOptions: rcptOptions, data: data, text: text,
-            requiresSMTPUTF8: requiresSMTPUTF8))
-    }
-
-    private mutating func resetTransaction() {
-        declaredSize = 0
-        mailFrom = nil
-        recipients = []
-        mailOptions = []
-        rcptOptions = []
-        requiresSMTPUTF8 = false
-    }
-
-    // MARK: Text helpers
-
-    /// Text echoed in a reply: printable ASCII (and tab) only, unless the
-    /// transaction negotiated SMTPUTF8 (smtpd crashed encoding non-ASCII).
-    private func printable(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
-            switch scalar.value {
-            case 9, 0x20...0x7E: return scalar
-            case 0x80...: return requiresSMTPUTF8 ? scalar : "?"
-            default: return "?"
-            }
-        }))
-    }
-
-    /// `FROM:` / `TO:` removed case-insensitively, and the white space after
-    /// it; nil when the argument does not start with the keyword.
-    private static func strip(keyword: String, from argument: Substring) -> Substring? {
-        guard argument.utf8.count >= keyword.utf8.count,
-              zip(argument.utf8, keyword.utf8).allSatisfy({ ($0 >= 97 && $0 <= 122 ? $0 - 32 : $0) == $1 }) else { return nil }
-        let rest = argument.utf8.dropFirst(keyword.utf8.count)
-        return trimmed(Substring(rest))
-    }
-
-    private static func isSpace(_ character: Character) -> Bool {
-        character == " " || character == "\t" || character == "\u{0B}" || character == "\u{0C}"
-    }
-
-    private static func trimmed(_ text: Substring) -> Substring {
-        guard let start = text.firstIndex(where: { !isSpace($0) }),
-              let end = text.lastIndex(where: { !isSpace($0) }) else { return text[text.endIndex...] }
-        return text[start...end]
-    }
-
-    /// Upper-cased words, as smtpd's `params.upper().split()`.
-    private static func words(_ text: Substring) -> [String] {
-        guard !text.isEmpty else { return [] }
-        return text.uppercased().split(whereSeparator: isSpace).map(String.init)
-    }
-
-    /// Whether a decimal number is greater than `limit`, without overflowing
-    /// (the limit may be Int.max): the check comes before each step.
-    private static func exceeds(_ digits: String, _ limit: Int) -> Bool {
-        var value = 0
-        for byte in digits.utf8 {
-            let digit = Int(byte - 48)
-            if digit > limit || value > (limit - digit) / 10 { return true }
-            value = value * 10 + digit
-        }
-        return false
-    }
+    static let crlf: ArraySlice<UInt8> = [13, 10]
+    static let dotCRLF: ArraySlice<UInt8> = [46, 13, 10]
 }

@@ -4,9 +4,25 @@ public enum SMTPSessionOutput: Sendable {
     case none
     /// Send this reply.
     case reply(SMTPReply)
+    /// Send these replies, in order (LMTP's replies after a message).
+    case replies([SMTPReply])
     /// Send this reply, then close the connection (QUIT, or too many errors).
     case replyAndClose(SMTPReply)
-    /// A message is complete: hand it to the delivery handler and send the
-    /// reply it returns. The session is already back in command state.
-    case deliver(SMTPMessage)
+    /// Ask the handler, and give its decision to
+    /// ``SMTPSession/answer(_:)``, which returns what to send. The session
+    /// reads nothing more until then.
+    case ask(SMTPQuestion)
+}
+
+/// What an ``SMTPSession`` needs its handler to decide; each case is one
+/// hook of ``SMTPHandler``.
+public enum SMTPQuestion: Sendable {
+    /// ``SMTPHandler/hello(_:answer:)``.
+    case hello(SMTPHello)
+    /// ``SMTPHandler/mailFrom(_:answer:)``.
+    case mailFrom(SMTPTransaction)
+    /// ``SMTPHandler/recipient(_:options:of:answer:)``.
+    case recipient(String, options: [String], of: SMTPTransaction)
+    /// ``SMTPHandler/endOfData(_:answer:)``.
+    case endOfData(SMTPMessage)
 }

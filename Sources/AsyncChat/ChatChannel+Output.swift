@@ -61,7 +61,7 @@ extension ChatChannel {
     }
 
     /// Closes the channel once everything pushed before this call is sent;
-    /// then `completion` runs and ``Dispatcher/handleClose()`` reports the
+    /// then `completion` runs and `handleClose()` reports the
     /// close, on a later write event, never inside this call. Reading stops
     /// now; later pushes are refused. If the connection ends before
     /// everything is sent, `completion` never runs.

@@ -110,7 +110,7 @@ open class ChatChannel: Dispatcher, OutputSink {
 
     /// Ends a connection that has received nothing for this long (see
     /// ``handleIdleTimeout()``), counted from the last input or from when it
-    /// is set, also before ``Dispatcher/connect(to:)``; nil, the default, never does.
+    /// is set, also before `connect(to:)`; nil, the default, never does.
     public var idleTimeout: Duration? {
         get { idle?.duration }
         set {
@@ -181,7 +181,7 @@ open class ChatChannel: Dispatcher, OutputSink {
 
     /// The queued output passed ``maxQueuedOutput``: the peer is not reading.
     /// The default logs one line and ends the connection at once, dropping
-    /// the queue; ``Dispatcher/handleClose()`` reports it, as for any other end.
+    /// the queue; `handleClose()` reports it, as for any other end.
     open func handleOutputOverflow() {
         logInfo("\(self) queued more than \(maxQueuedOutput) bytes of output; closing", type: "error")
         reportClose()

@@ -42,8 +42,13 @@ import Testing
         #expect(try client.waitForExit() == .exited(0), "smtplib failed: \(client.errorText)")
         #expect(String(decoding: client.output, as: UTF8.self) == "{}\n{}\nsent\n")
 
+        // The envelope, the trace header (the server's queue ID and date), then the content.
         let stored = try maildir.files(in: "new").map { String(decoding: $0.content, as: UTF8.self) }
-        #expect(stored.sorted() == ["Subject: one\n\nhello\n.leading dot\n", "Subject: two\n\nh\u{e9}llo\n"])
+        let received = /Received: from client\.test \(unknown \[127\.0\.0\.1\]\)\n\tby [^ ]+ \(SwiftAsyncore\) with (ESMTP|UTF8SMTP) id [0-9A-F]{12}\n\tfor <[^>]+>; [^\n]+ \+0000\n/
+        #expect(stored.map { $0.replacing(received, with: "") }.sorted() == [
+            "Return-Path: <alice@example.com>\nDelivered-To: bob@example.com\nSubject: one\n\nhello\n.leading dot\n",
+            "Return-Path: <al\u{EF}ce@example.com>\nDelivered-To: b\u{F8}b@example.com\nSubject: two\n\nh\u{e9}llo\n",
+        ])
         #expect(try maildir.files(in: "tmp").isEmpty)
 
         server.send(signal: SIGTERM)
@@ -63,7 +68,9 @@ import Testing
         return (reply, try session.peer.address)
     }
 
-    @Test func eachMessageDeliveredOrRejectedIsLoggedWithItsEnvelope() throws {
+    /// Postfix's smtpd lines: the session, each message with its envelope
+    /// and size, each recipient's fate with the reply; never the content.
+    @Test func eachSessionAndMessageIsLoggedAsPostfixDoes() throws {
         let maildir = try TemporaryDirectory()
         defer { maildir.remove() }
         let (server, port) = try startServer(["--maildir", maildir.path])
@@ -75,9 +82,25 @@ import Testing
         #expect(rejected?.hasPrefix("451 ") == true)
         server.send(signal: SIGTERM)
         #expect(try server.waitForExit(within: .seconds(10)) == .exited(0))
-        let lines = server.errorText.split(separator: "\n").map(String.init)
-        #expect(lines.contains("smtp-server: \(firstPeer): message from <alice@example.com> to <bob@example.com>, <carol@example.com> (22 bytes) delivered: 250 OK"))
-        #expect(lines.contains("smtp-server: \(secondPeer): message from <alice@example.com> to <bob@example.com>, <carol@example.com> (22 bytes) rejected: \(rejected ?? "")"))
+        let lines = server.errorText.split(separator: "\n").map { String($0.replacing(/[0-9A-F]{12}/, with: "ID")) }
+        #expect(firstPeer.host == "127.0.0.1" && secondPeer.host == "127.0.0.1")
+        let session = [
+            "smtp-server: connect from unknown[127.0.0.1]",
+            "smtp-server: ID: client=unknown[127.0.0.1]",
+            "smtp-server: ID: from=<alice@example.com>, size=22, nrcpt=2",
+        ]
+        let end = "smtp-server: disconnect from unknown[127.0.0.1] helo=1 mail=1 rcpt=2 data=1 quit=1 commands=6"
+        let stored = session + [
+            "smtp-server: ID: to=<bob@example.com>, status=sent (250 OK)",
+            "smtp-server: ID: to=<carol@example.com>, status=sent (250 OK)", end,
+        ]
+        let failed = session + [
+            "smtp-server: ID: to=<bob@example.com>, status=deferred (\(rejected ?? ""))",
+            "smtp-server: ID: to=<carol@example.com>, status=deferred (\(rejected ?? ""))", end,
+        ]
+        let sessions = lines.filter { !$0.hasPrefix("smtp-server: open-file") && !$0.contains("SIGTERM") }
+        #expect(sessions == stored + failed)
+        #expect(!server.errorText.contains("hello"))
     }
 
     @Test func quietLogsNothing() throws {
@@ -121,5 +144,39 @@ import Testing
         #expect(try server.waitForExit() == .exited(2))
         #expect(server.output.isEmpty)
         #expect(server.errorText.hasPrefix("smtp-server: "))
+    }
+
+    /// A disk that fails: the server runs with a file size limit of 4 KiB
+    /// (RLIMIT_FSIZE, set in its own shell, with SIGXFSZ ignored so a write
+    /// past it fails with EFBIG). The large message is answered 451 and
+    /// leaves nothing behind; the server goes on and stores the next one.
+    @Test func aFailingDiskIsA451AndTheServerGoesOn() throws {
+        let maildir = try TemporaryDirectory()
+        defer { maildir.remove() }
+        let command = "trap '' XFSZ; ulimit -f 4; exec \"$0\" --port 0 --quiet --maildir \"$1\""
+        let server = try ChildProcess(
+            path: "/bin/bash", arguments: ["-c", command, try BuiltProduct.path("smtp-server"), maildir.path],
+            blockedSignals: [SIGTERM, SIGINT])
+        let line = try #require(try server.readLine(), "no first line; standard error: \(server.errorText)")
+        let port = try #require(UInt16(line.dropFirst("listening on 127.0.0.1:".count)))
+        let script = #"""
+            import smtplib, sys
+            with smtplib.SMTP('127.0.0.1', int(sys.argv[1]), timeout=30) as s:
+                try:
+                    s.sendmail('a@example.com', ['b@example.com'], 'Subject: big\r\n\r\n' + 'x' * 20000 + '\r\n')
+                except smtplib.SMTPDataError as error:
+                    print(error.smtp_code, error.smtp_error.decode())
+                print(s.sendmail('a@example.com', ['b@example.com'], 'Subject: small\r\n\r\nhi\r\n'))
+            """#
+        let client = try ChildProcess(
+            path: "/usr/bin/env", arguments: ["python3", "-c", script, String(port)],
+            environment: ChildProcess.inheritedEnvironment(["PATH", "HOME"]))
+        #expect(try client.waitForExit() == .exited(0), "smtplib failed: \(client.errorText)")
+        #expect(client.outputText == "451 Error: could not store the message\n{}\n")
+        let stored = try maildir.files(in: "new").map { String(decoding: $0.content, as: UTF8.self) }
+        #expect(stored.count == 1 && stored[0].hasSuffix("Subject: small\n\nhi\n"))
+        #expect(try maildir.files(in: "tmp").isEmpty)
+        server.send(signal: SIGTERM)
+        #expect(try server.waitForExit(within: .seconds(10)) == .exited(0))
     }
 }

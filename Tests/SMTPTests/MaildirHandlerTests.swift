@@ -15,7 +15,8 @@ import Testing
         let handler = try MaildirHandler(directory: temporary.path + "/deep/Maildir", hostname: "mx.test")
         #expect(handler.deliver(Self.message("Subject: x\r\n\r\nbare\rcr and\nlf\r\n")) == .ok)
         let stored = try temporary.files(in: "deep/Maildir/new")
-        #expect(stored.map(\.content) == [Array("Subject: x\n\nbare\rcr and\nlf\n".utf8)])
+        let envelope = "Return-Path: <a@b>\nDelivered-To: c@d\nDelivered-To: e@f\n"
+        #expect(stored.map(\.content) == [Array((envelope + "Subject: x\n\nbare\rcr and\nlf\n").utf8)])
         #expect(try temporary.files(in: "deep/Maildir/tmp").isEmpty)
         #expect(try temporary.files(in: "deep/Maildir/cur").isEmpty)
         let name = try #require(stored.first?.name)
@@ -40,7 +41,7 @@ import Testing
         let message = SMTPMessage(peer: .ipv4(port: 25), heloName: "client", mailFrom: "a@b", recipients: ["c@d"], data: data)
         #expect(message.dataWithLFLineEnds == expected)
         #expect(handler.deliver(message) == .ok)
-        #expect(try temporary.files(in: "new").map(\.content) == [expected])
+        #expect(try temporary.files(in: "new").map(\.content) == [Array("Return-Path: <a@b>\nDelivered-To: c@d\n".utf8) + expected])
     }
 
     @Test func namesAreUnique() throws {

@@ -72,12 +72,16 @@ import Testing
             done
 
             """)
+        // Each file: the envelope, the trace header, then the content. The
+        // queue ID and the date are the server's; TraceHeaderTests pins them.
         let stored = try maildir.files(in: "new").map { String(decoding: $0.content, as: UTF8.self) }
-        #expect(stored.sorted() == [
-            "\n",
-            "Subject: one\n\nhello\n.leading dot\n",
-            "Subject: two\n\nsecond\n",
-            "Subject: ü\n\nhéllo\n",
+        let received = /Received: from client\.test \(unknown \[127\.0\.0\.1\]\)\n\tby mx\.test \(SwiftAsyncore\) with (ESMTP|UTF8SMTP) id [0-9A-F]{12}(\n\tfor <[^>]+>)?; [A-Z][a-z]{2}, [0-9]{1,2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} \+0000\n/
+        #expect(stored.allSatisfy { $0.firstMatch(of: received) != nil }, "\(stored)")
+        #expect(stored.map { $0.replacing(received, with: "") }.sorted() == [
+            "Return-Path: <a@example.com>\nDelivered-To: b@example.com\n\n",
+            "Return-Path: <alice@example.com>\nDelivered-To: bob@example.com\nDelivered-To: carol@example.com\nSubject: one\n\nhello\n.leading dot\n",
+            "Return-Path: <alice@example.com>\nDelivered-To: bob@example.com\nSubject: two\n\nsecond\n",
+            "Return-Path: <al\u{EF}ce@example.com>\nDelivered-To: b\u{F8}b@example.com\nSubject: \u{FC}\n\nh\u{E9}llo\n",
         ])
         #expect(try maildir.files(in: "tmp").isEmpty)
     }

@@ -68,13 +68,14 @@ import Testing
 
     func line(_ session: inout SMTPSession, _ text: String) -> SMTPSessionOutput {
         for byte in text.utf8 { session.receive([byte][...]) }
-        return session.endOfLine()
+        return SMTPSession.acceptingStages(session.endOfLine(), of: &session)
     }
 
     func reply(_ output: SMTPSessionOutput) -> String? {
         switch output {
         case .reply(let reply), .replyAndClose(let reply): return reply.description
-        case .none, .deliver: return nil
+        case .replies(let replies): return replies.map(\.description).joined(separator: "\r\n")
+        case .none, .ask: return nil
         }
     }
 
@@ -88,7 +89,7 @@ import Testing
         #expect(reply(line(&session, "DATA")) == "354 End data with <CR><LF>.<CR><LF>")
         #expect(session.state == .data)
         #expect(reply(line(&session, "..hi")) == nil)
-        guard case .deliver(let message) = line(&session, ".") else {
+        guard case .ask(.endOfData(let message)) = line(&session, ".") else {
             Issue.record("no delivery")
             return
         }

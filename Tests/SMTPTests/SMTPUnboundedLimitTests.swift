@@ -11,9 +11,10 @@ import Testing
 
     func reply(_ session: inout SMTPSession, _ text: String) -> String? {
         session.receive(Array(text.utf8)[...])
-        switch session.endOfLine() {
+        switch SMTPSession.acceptingStages(session.endOfLine(), of: &session) {
         case .reply(let reply), .replyAndClose(let reply): return reply.description
-        case .deliver: return "delivered"
+        case .replies(let replies): return replies.map(\.description).joined(separator: "\r\n")
+        case .ask: return "delivered"
         case .none: return nil
         }
     }

@@ -16,7 +16,7 @@ public final class FileProducer: Producer {
     public private(set) var readError: SystemError?
 
     /// Opens `path` for reading.
-    /// - Throws: ``SystemError`` with call `.open` and the path when the file cannot be opened.
+    /// - Throws: `SystemError` with call `.open` and the path when the file cannot be opened.
     public init(path: String, chunkSize: Int = 65536) throws(SystemError) {
         file = try FileDescriptor.open(path, .readOnly)
         self.path = path

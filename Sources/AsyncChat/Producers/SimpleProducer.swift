@@ -8,7 +8,9 @@ public final class SimpleProducer: Producer {
     private var offset = 0
     private let chunkSize: Int
 
-    /// - Parameter chunkSize: bytes per chunk; at least 1 (asynchat's default is 512).
+    /// - Parameters:
+    ///   - data: the bytes to hand out.
+    ///   - chunkSize: bytes per chunk; at least 1 (asynchat's default is 512).
     public init(_ data: [UInt8], chunkSize: Int = 512) {
         self.data = data
         self.chunkSize = max(1, chunkSize)

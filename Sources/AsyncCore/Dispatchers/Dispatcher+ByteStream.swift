@@ -2,6 +2,18 @@ import Glibc
 
 /// Sending and receiving, through the transport.
 extension Dispatcher {
+    /// Sends an array's bytes; see ``send(_:)-(UnsafeRawBufferPointer)``.
+    @discardableResult
+    public final func send(_ bytes: [UInt8]) throws(SystemError) -> Int {
+        try bytes.withUnsafeBytes { raw in Result { () throws(SystemError) in try send(raw) } }.get()
+    }
+
+    /// Sends a slice's bytes (as ``receive(upTo:_:)`` lends them); see ``send(_:)-(UnsafeRawBufferPointer)``.
+    @discardableResult
+    public final func send(_ bytes: ArraySlice<UInt8>) throws(SystemError) -> Int {
+        try bytes.withUnsafeBytes { raw in Result { () throws(SystemError) in try send(raw) } }.get()
+    }
+
     /// Sends bytes from any contiguous or non-contiguous collection; see ``send(_:)-(UnsafeRawBufferPointer)``.
     @discardableResult
     public final func send<Bytes: Sequence>(_ bytes: Bytes) throws(SystemError) -> Int where Bytes.Element == UInt8 {

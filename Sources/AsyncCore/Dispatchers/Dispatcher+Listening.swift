@@ -86,6 +86,17 @@ extension Dispatcher {
         }
     }
 
+    /// Leaves a connection from a trusted proxy to a ``ProxyHeaderReader``
+    /// until its header is read.
+    func readProxyHeader(_ socket: Socket, from proxy: SocketAddress, policy: ProxyProtocol) {
+        do {
+            _ = try ProxyHeaderReader(socket: socket, from: proxy, listener: self, policy: policy, loop: loop)
+        } catch {
+            socket.close()
+            loop.log("proxy: \(proxy): \(error); connection closed")
+        }
+    }
+
     private func pauseAccepting(_ error: SystemError) {
         acceptPaused = true
         loop.log("warning: \(self) cannot accept (\(error)); pausing accepts until a descriptor is free")

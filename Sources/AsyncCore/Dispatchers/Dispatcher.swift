@@ -39,8 +39,8 @@ open class Dispatcher: CustomStringConvertible {
     /// must outlive its dispatchers.
     public unowned let loop: EventLoop
     @exclusivity(unchecked) var transport = Transport.socket
-    /// `logInfo` messages of these types are dropped; asyncore drops warnings.
-    public var ignoredLogTypes: Set<String> = Dispatcher.defaultIgnoredLogTypes
+    /// Settings few dispatchers change; nil while all are the defaults.
+    var options: DispatcherOptions?
     /// The socket's descriptor, or -1 before a socket is made and after close.
     @exclusivity(unchecked) public final private(set) var descriptor: Int32 = -1
     /// The registration's generation, which with the descriptor makes the
@@ -70,6 +70,29 @@ open class Dispatcher: CustomStringConvertible {
     var reusesAddress = false
 
     static let defaultIgnoredLogTypes: Set<String> = ["warning"]
+
+    /// `logInfo` messages of these types are dropped; asyncore drops warnings.
+    public var ignoredLogTypes: Set<String> {
+        get { options?.ignoredLogTypes ?? Dispatcher.defaultIgnoredLogTypes }
+        set { madeOptions().ignoredLogTypes = newValue }
+    }
+
+    /// For a listener behind a proxy: connections from the proxy's addresses
+    /// start with a PROXY protocol header naming the client, which the
+    /// default ``handleAccept()`` reads before it hands the connection to
+    /// ``handleAccepted(socket:address:)`` with the client's address; see
+    /// ``ProxyProtocol``. Nil, the default: no header is expected.
+    public var proxyProtocol: ProxyProtocol? {
+        get { options?.proxyProtocol }
+        set { madeOptions().proxyProtocol = newValue }
+    }
+
+    private func madeOptions() -> DispatcherOptions {
+        if let options { return options }
+        let made = DispatcherOptions()
+        options = made
+        return made
+    }
 
     /// A dispatcher with no socket yet: call ``listen(on:backlog:reuseAddress:)``,
     /// ``connect(to:)``, ``bind(to:)`` or ``createSocket(family:type:)`` next.
@@ -194,6 +217,21 @@ open class Dispatcher: CustomStringConvertible {
         connectionDidClose()
     }
 
+    /// Leaves the loop's map without closing the socket, and hands it over:
+    /// for a dispatcher that only prepared a connection for another.
+    func releaseSocket() -> Socket? {
+        guard isOpen, case .socket = transport else { return nil }
+        let socket = Socket(descriptor: descriptor)
+        if acceptPaused { resumeAccepting() }
+        accepting = false
+        connecting = false
+        isConnected = false
+        loop.unregister(self)
+        descriptor = -1
+        connectionDidClose()
+        return socket
+    }
+
     /// Drops what belonged to the connection that just closed, so nothing of
     /// it reaches a later connection of the same dispatcher.
     func connectionDidClose() {}
@@ -236,12 +274,17 @@ open class Dispatcher: CustomStringConvertible {
     open func handleExpt() throws { logInfo("unhandled incoming priority event", type: "warning") }
 
     /// The listening socket has connections pending. The default accepts every
-    /// one and hands each to ``handleAccepted(socket:address:)``.
+    /// one and hands each to ``handleAccepted(socket:address:)``; with
+    /// ``proxyProtocol`` set, one from a trusted proxy once its header is read.
     open func handleAccept() throws {
         var taken = 0
         while taken < 4096, let (socket, address) = try accept() {
             taken += 1
-            try handleAccepted(socket: socket, address: address)
+            if let policy = proxyProtocol, policy.trusts(address) {
+                readProxyHeader(socket, from: address, policy: policy)
+            } else {
+                try handleAccepted(socket: socket, address: address)
+            }
         }
     }
 

@@ -14,7 +14,7 @@
 /// 64 KiB chunk per event, and when the peer half-closes it first flushes the
 /// queued output, then closes. ``pendingOutputCount`` lets a subclass stop
 /// reading from a peer that does not read its replies. Output still queued
-/// when the dispatcher closes is discarded (``handleClose()`` still sees its
+/// when the dispatcher closes is discarded (``Dispatcher/handleClose()`` still sees its
 /// count): it never goes out on a later connection of the same dispatcher.
 open class DispatcherWithSend: Dispatcher {
     // Hot state is @exclusivity(unchecked), for the reason given in EventLoop.

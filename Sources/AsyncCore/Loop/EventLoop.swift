@@ -8,7 +8,8 @@
 ///
 /// ```swift
 /// let loop = try EventLoop()
-/// let server = try EchoServer(port: 0, loop: loop)
+/// let server = EchoServer(loop: loop)        // a Dispatcher subclass of yours
+/// try server.listen(on: .ipv4("127.0.0.1", port: 0))
 /// print("listening on \(try server.localAddress)")
 /// try loop.run()            // returns when no dispatcher and no timer is left
 /// ```

@@ -135,6 +135,23 @@ public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// An IP address from its 4 (IPv4) or 16 (IPv6) bytes in network order,
+    /// as a PROXY protocol header carries it; nil for any other length.
+    init?(ipBytes: UnsafeRawBufferPointer, port: UInt16) {
+        switch ipBytes.count {
+        case 4:
+            var v4 = in_addr()
+            withUnsafeMutableBytes(of: &v4) { $0.copyMemory(from: ipBytes) }
+            self = .ipv4(host: SocketAddress.text(family: AF_INET, &v4), port: port)
+        case 16:
+            var v6 = in6_addr()
+            withUnsafeMutableBytes(of: &v6) { $0.copyMemory(from: ipBytes) }
+            self = .ipv6(host: SocketAddress.text(family: AF_INET6, &v6), port: port)
+        default:
+            return nil
+        }
+    }
+
     private static func text<Address>(family: Int32, _ address: inout Address) -> String {
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         return withUnsafeBytes(of: &address) { raw in

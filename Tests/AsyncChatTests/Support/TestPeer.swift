@@ -35,16 +35,6 @@ func connectOverTCP(_ client: Dispatcher, loop: EventLoop, whileConnecting: () -
 }
 
 extension Socket {
-    /// Writes all of `bytes`, running `loop` while the socket is full.
-    func sendAll(_ bytes: [UInt8], loop: EventLoop) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let sent = try bytes[offset...].withUnsafeBytes { try send($0) } ?? 0
-            offset += sent
-            if sent == 0 { try loop.runPass(timeout: .milliseconds(10)) }
-        }
-    }
-
     /// Bytes waiting to be read (`FIONREAD`).
     var unreadCount: Int {
         var count: Int32 = 0

@@ -24,7 +24,7 @@ extension ServerUnderTest {
     /// a fresh server for every chunking), and the handler it makes serves
     /// all of that run's connections.
     static func smtp(
-        _ configuration: SMTPConfiguration, handler: @escaping @Sendable () -> any SMTPDeliveryHandler
+        _ configuration: SMTPConfiguration, handler: @escaping @Sendable () -> any SMTPHandler
     ) -> ServerUnderTest {
         .inProcess(setUp: { loop in
             let handler = handler()

@@ -50,7 +50,7 @@ struct SMTPTestServer: Sendable {
     /// every run of a session is known to have recorded the same.
     func recordings<Entry>(
         of sessions: [Dialogue], chunking plan: ChunkingPlan = .all(), sourceLocation: SourceLocation = #_sourceLocation,
-        handler: @escaping @Sendable (RunLog<Entry>) -> any SMTPDeliveryHandler
+        handler: @escaping @Sendable (RunLog<Entry>) -> any SMTPHandler
     ) throws -> [Entry] {
         var recorded: [Entry] = []
         for session in sessions {
