@@ -38,7 +38,7 @@ let package = Package(
 
         .target(name: "Echo", dependencies: ["AsyncCore", "AsyncChat", "AsyncTLS"], path: "Protocols/Echo"),
         .target(name: "Chat", dependencies: ["AsyncChat", "AsyncCore"], path: "Protocols/Chat"),
-        .target(name: "SMTP", dependencies: ["AsyncChat", "AsyncCore"], path: "Protocols/SMTP"),
+        .target(name: "SMTP", dependencies: ["AsyncChat", "AsyncCore", "AsyncTLS"], path: "Protocols/SMTP"),
 
         // The programs' shared command-line frame (scripted-peer's too): flags,
         // exit statuses, logs, listening and stopping.

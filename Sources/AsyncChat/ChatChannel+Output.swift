@@ -93,8 +93,10 @@ extension ChatChannel {
     /// Input already received is dropped (the rest of the read the command
     /// came in, and anything held back), and nothing more is read until the
     /// layer is in place, so no byte sent in the clear is ever read as if it
-    /// came through the layer: what the peer sent before it could have read
-    /// the announcing reply is discarded too. Later pushes go through the layer.
+    /// came through the layer: what the peer sent before the announcing
+    /// reply left is discarded too, as it leaves. What the peer sends once
+    /// it has read the reply (a TLS ClientHello, however fast) goes to the
+    /// layer. Later pushes go through the layer.
     ///
     /// ```swift
     /// override func foundTerminator() throws {
@@ -115,10 +117,9 @@ extension ChatChannel {
     }
 
     private func startLayer(_ layer: TransportLayer) {
-        // The reply announcing the upgrade has just left: whatever the peer
-        // sent before it could read that reply is plaintext from before the
-        // upgrade, and must not reach the layer as if it came through it.
-        discardUnreadInput()
+        // Plaintext the peer sent before the announcing reply left was
+        // dropped as it left (ChannelOutput.flush); what came after is the
+        // layer's. Nothing was read meanwhile: the upgrade held input back.
         do {
             try upgrade(to: layer)
         } catch {

@@ -1,5 +1,5 @@
 #if TLS
-import CSSL
+internal import CSSL
 import Glibc
 
 /// OpenSSL's per-thread error queue, read as the text a ``TLSError`` carries.

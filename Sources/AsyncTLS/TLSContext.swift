@@ -1,5 +1,5 @@
 #if TLS
-import CSSL
+internal import CSSL
 #endif
 
 /// What the TLS connections of a server or a client share: the server's

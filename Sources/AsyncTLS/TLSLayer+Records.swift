@@ -1,6 +1,6 @@
 #if TLS
 import AsyncCore
-import CSSL
+internal import CSSL
 import Glibc
 
 /// How records move between OpenSSL's memory buffers and the socket.

@@ -1,7 +1,7 @@
 import AsyncCore
 import Glibc
 #if TLS
-import CSSL
+internal import CSSL
 #endif
 
 /// TLS over a dispatcher's socket, on the system's OpenSSL: install it with
