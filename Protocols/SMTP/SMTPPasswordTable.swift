@@ -26,15 +26,16 @@ public struct SMTPPasswordTable: SMTPAuthenticator {
     ///   entry (never its password).
     public init(parsing text: String) throws(SMTPPasswordTableError) {
         var entries: [String: [UInt8]] = [:]
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            guard let colon = line.firstIndex(of: ":"), colon != line.startIndex else {
+        // By bytes: as Characters, a CRLF is one and would not split at LF.
+        for (index, rawLine) in Array(text.utf8).split(separator: 10, omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.last == 13 ? rawLine.dropLast() : rawLine
+            if line.isEmpty || line.first == 35 { continue }
+            guard let colon = line.firstIndex(of: 58), colon != line.startIndex else {
                 throw .malformedLine(index + 1)
             }
-            let user = String(line[..<colon])
+            let user = String(decoding: line[..<colon], as: UTF8.self)
             guard entries[user] == nil else { throw .duplicateUser(user, line: index + 1) }
-            entries[user] = Array(line[line.index(after: colon)...].utf8)
+            entries[user] = Array(line[(colon + 1)...])
         }
         passwords = entries
     }

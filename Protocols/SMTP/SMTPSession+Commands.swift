@@ -86,7 +86,8 @@ extension SMTPSession {
             if counted, countsCommands { counts.record(verb, accepted: replies.contains { $0.isPositive }) }
             return .replies(replies.map { decorated($0) })
         case .reply(let reply):
-            if counted, countsCommands { counts.record(verb, accepted: reply.isPositive) }
+            // An AUTH exchange counts once, with its outcome, not at each challenge.
+            if counted, countsCommands, reply.code != 334 { counts.record(verb, accepted: reply.isPositive) }
             if reply.code == 421 {
                 close()
                 return .replyAndClose(decorated(reply))
