@@ -84,7 +84,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SMTPTests",
-            dependencies: ["SMTP", "AsyncCore", "ProtocolTesting", "TestSupport", "scripted-peer"],
+            dependencies: ["SMTP", "AsyncCore", "AsyncTLS", "ProtocolTesting", "TestSupport", "scripted-peer"],
             exclude: ["Transcripts"]
         ),
         .testTarget(name: "FaultTests", dependencies: ["AsyncCore", "TestSupport", "fault-probe"]),
