@@ -84,6 +84,43 @@ import Testing
         #expect(insecure.outputText.hasSuffix("hello over tls\n"))
     }
 
+    @Test func smtpServerOffersStartTLSAndAuthToSmtplib() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let users = try folder.write(Array("# test users\nalice:wonderland\n".utf8), to: "users")
+        let server = try ServerProcess(
+            "smtp-server", tlsFlags + ["--hostname", "mx.test", "--discard", "--require-tls", "--auth-file", users])
+        let output = try python("""
+            import smtplib, ssl, sys
+            context = ssl.create_default_context(cafile=sys.argv[2])
+            with smtplib.SMTP("localhost", int(sys.argv[1]), timeout=30) as s:
+                print(s.ehlo()[0], s.has_extn("starttls"), s.has_extn("auth"))
+                print(s.mail("a@example.com")[0])
+                s.starttls(context=context)
+                print(s.ehlo()[0], s.has_extn("starttls"), s.has_extn("auth"))
+                print(s.login("alice", "wonderland")[0])
+                print(s.sendmail("alice@example.com", ["bob@example.com"], "Subject: hi\\n\\nhello\\n"))
+            """, arguments: [String(server.port), TestCertificates.authority])
+        #expect(output == "250 True False\n530\n250 False True\n235\n{}\n")
+        #expect(try server.process.errorOutputContains("smtp-server: open-file limit "))
+        #expect(try server.process.errorOutputContains(", STARTTLS required, AUTH for 1 user\n"))
+        #expect(try server.process.errorOutputContains(": sasl_method=PLAIN, sasl_username=alice\n"))
+        #expect(try server.stop() == .exited(0))
+        #expect(!server.process.errorText.contains("wonderland"))
+    }
+
+    @Test func smtpServerServesImplicitTLS() throws {
+        let server = try ServerProcess("smtp-server", tlsFlags + ["--hostname", "mx.test", "--discard", "--implicit-tls"])
+        let output = try python("""
+            import smtplib, ssl, sys
+            context = ssl.create_default_context(cafile=sys.argv[2])
+            with smtplib.SMTP_SSL("localhost", int(sys.argv[1]), context=context, timeout=30) as s:
+                print(s.ehlo()[0], s.sendmail("a@example.com", ["b@example.com"], "Subject: hi\\n\\nhello\\n"))
+            """, arguments: [String(server.port), TestCertificates.authority])
+        #expect(output == "250 {}\n")
+        #expect(try server.stop() == .exited(0))
+    }
+
     @Test func httpClientRefusesAnExpiredCertificate() throws {
         let https = try HTTPSServer(certificate: TestCertificates.expired)
         let client = try ChildProcess(
@@ -105,10 +142,18 @@ import Testing
     }
     #endif
 
-    @Test func aCertificateWithoutItsKeyIsBadUsage() throws {
-        let server = try ChildProcess(product: "echo-server", arguments: ["--tls-cert", TestCertificates.server.chain])
-        #expect(try server.waitForExit() == .exited(2))
-        #expect(server.errorText.hasPrefix("echo-server: --tls-cert needs --tls-key\n"))
+    @Test(arguments: [
+        ("echo-server", ["--tls-cert", "cert.pem"], "--tls-cert needs --tls-key"),
+        ("smtp-server", ["--tls-key", "key.pem"], "--tls-key needs --tls-cert"),
+        ("smtp-server", ["--require-tls"], "--require-tls needs --tls-cert and --tls-key"),
+        ("smtp-server", ["--implicit-tls"], "--implicit-tls needs --tls-cert and --tls-key"),
+        ("smtp-server", ["--require-auth"], "--require-auth needs --auth-file"),
+        ("http-client", ["--insecure", "--ca-file", "ca.pem", "https://localhost/"], "--insecure and --ca-file exclude each other"),
+    ])
+    func tlsFlagsThatDoNotFitAreBadUsage(program: String, arguments: [String], message: String) throws {
+        let child = try ChildProcess(product: program, arguments: arguments)
+        #expect(try child.waitForExit() == .exited(2))
+        #expect(child.errorText.hasPrefix("\(program): \(message)\n"))
     }
 
     /// Runs a Python script with `arguments`; returns its standard output.
