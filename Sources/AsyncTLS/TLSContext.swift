@@ -42,7 +42,10 @@ public final class TLSContext: @unchecked Sendable {
     /// A server's context: its certificate chain (PEM: the certificate first,
     /// then the intermediates) and its private key (PEM).
     ///
-    /// - Parameter handshakeTimeout: default 10 seconds.
+    /// - Parameters:
+    ///   - certificateChainFile: the certificate, then its intermediates, in PEM.
+    ///   - privateKeyFile: the certificate's private key, in PEM.
+    ///   - handshakeTimeout: default 10 seconds.
     /// - Throws: ``TLSError`` when a file cannot be read or parsed, or the
     ///   key does not belong to the certificate.
     public init(certificateChainFile: String, privateKeyFile: String, handshakeTimeout: Duration = .seconds(10)) throws(TLSError) {

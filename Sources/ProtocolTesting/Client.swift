@@ -84,13 +84,12 @@ public struct Client: Hashable, Sendable, CustomStringConvertible {
     ///     client.send("EHLO there")
     /// }
     /// ```
-    /// - Parameters:
-    ///   - serverName: sent as SNI, and the name the certificate must be
-    ///     issued for when `trust` checks it.
-    ///   - trust: which certificates to accept; by default any (the kit
-    ///     tests the protocol, not the server's certificate).
-    /// Needs a build with the package's `TLS` trait; without it the step fails
-    /// saying so.
+    ///
+    /// `serverName` is sent as SNI, and is the name the certificate must be
+    /// issued for when `trust` checks it; by default `trust` accepts any
+    /// certificate (the kit tests the protocol, not the server's
+    /// certificate). Needs a build with the package's `TLS` trait; without
+    /// it the step fails saying so.
     public func startTLS(
         serverName: String = Client.defaultTLSServerName, trust: TLSTrust = .anyCertificate, file: String = #fileID, line: Int = #line
     ) -> DialogueStep {
