@@ -79,6 +79,7 @@ extension TLSLayer {
             try sendHeldCiphertext()
             if result == 1 {
                 phase = .established
+                releaseHandshakeBuffers()
                 return
             }
             if let reason { throw fail(reason, call: .recv) }
@@ -169,6 +170,19 @@ extension TLSLayer {
         }
         freshCiphertext = true
         return received
+    }
+
+    /// The handshake's messages grew both memory buffers past what records
+    /// need: start the connection with fresh ones where they are empty.
+    private func releaseHandshakeBuffers() {
+        if BIO_ctrl_pending(outgoing) == 0, cssl_BIO_mem_capacity(outgoing) > 0, let fresh = Self.makeMemoryBuffer() {
+            SSL_set0_wbio(connection, fresh)
+            outgoing = fresh
+        }
+        if BIO_ctrl_pending(incoming) == 0, cssl_BIO_mem_capacity(incoming) > 0, let fresh = Self.makeMemoryBuffer() {
+            SSL_set0_rbio(connection, fresh)
+            incoming = fresh
+        }
     }
 
     private func releaseIncomingIfIdle() {
