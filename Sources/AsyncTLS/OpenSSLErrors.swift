@@ -12,6 +12,12 @@ enum OpenSSLErrors {
         ERR_clear_error()
     }
 
+    /// Empties the queue if anything is in it: a look costs far less than
+    /// emptying, which visits every slot.
+    static func clearIfAny() {
+        if ERR_peek_error() != 0 { ERR_clear_error() }
+    }
+
     /// The first reason queued since the last ``clear()`` (the most precise:
     /// those after it say where it passed through), and empties the queue:
     /// `"wrong version number"`; "unknown error" when none is queued.

@@ -121,8 +121,10 @@ extension TLSLayer {
         guard let base = buffer.baseAddress, !buffer.isEmpty else { return nil }
         var total = 0
         var socketDrained = false
+        // Every failure below empties the queue as it reads it, so one look
+        // before the loop keeps SSL_get_error's answers true.
+        OpenSSLErrors.clearIfAny()
         reading: while total < buffer.count {
-            OpenSSLErrors.clear()
             let count = SSL_read(connection, base + total, Int32(clamping: buffer.count - total))
             if count > 0 {
                 total += Int(count)
@@ -169,6 +171,7 @@ extension TLSLayer {
             throw fail(.setup(reason: "out of memory"), call: .recv)
         }
         freshCiphertext = true
+        if received > Self.idleBufferCapacity / 2 { incomingMayHaveGrown = true }
         return received
     }
 
@@ -186,8 +189,9 @@ extension TLSLayer {
     }
 
     private func releaseIncomingIfIdle() {
-        guard BIO_ctrl_pending(incoming) == 0, cssl_BIO_mem_capacity(incoming) > Self.idleBufferCapacity,
-              let fresh = Self.makeMemoryBuffer() else { return }
+        guard incomingMayHaveGrown, BIO_ctrl_pending(incoming) == 0 else { return }
+        incomingMayHaveGrown = false
+        guard cssl_BIO_mem_capacity(incoming) > Self.idleBufferCapacity, let fresh = Self.makeMemoryBuffer() else { return }
         SSL_set0_rbio(connection, fresh)
         incoming = fresh
     }
@@ -215,8 +219,8 @@ extension TLSLayer {
     func encrypt(_ bytes: UnsafeRawBufferPointer) throws(SystemError) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
         var taken = 0
+        OpenSSLErrors.clearIfAny()
         while taken < bytes.count, heldCiphertext < Self.maxHeldCiphertext {
-            OpenSSLErrors.clear()
             let count = SSL_write(connection, base + taken, Int32(min(bytes.count - taken, Self.maxRecordPlaintext)))
             guard count > 0 else {
                 let error = SSL_get_error(connection, count)
@@ -225,6 +229,7 @@ extension TLSLayer {
             }
             taken += Int(count)
             heldCiphertext = Int(BIO_ctrl_pending(outgoing))
+            if heldCiphertext > Self.idleBufferCapacity / 2 { outgoingMayHaveGrown = true }
         }
         return taken
     }
@@ -254,10 +259,12 @@ extension TLSLayer {
     private func discardSent(_ sent: Int, of length: Int) {
         guard sent < length else {
             // All of it: start again empty, or with a small buffer if a burst made it large.
-            if cssl_BIO_mem_capacity(outgoing) > Self.idleBufferCapacity, let fresh = Self.makeMemoryBuffer() {
+            if outgoingMayHaveGrown, cssl_BIO_mem_capacity(outgoing) > Self.idleBufferCapacity, let fresh = Self.makeMemoryBuffer() {
+                outgoingMayHaveGrown = false
                 SSL_set0_wbio(connection, fresh)
                 outgoing = fresh
             } else {
+                outgoingMayHaveGrown = false
                 cssl_BIO_reset(outgoing)
             }
             return

@@ -69,6 +69,10 @@ public final class TLSLayer: TransportLayer {
     var sentCloseNotify = false
     /// A FIN follows once the held ciphertext is sent.
     var finPending = false
+    /// A memory buffer may have grown past ``idleBufferCapacity`` since it
+    /// was last checked: checking costs a call per read or write otherwise.
+    var incomingMayHaveGrown = false
+    var outgoingMayHaveGrown = false
     var failureReason: TLSError?
 
     enum Phase {

@@ -54,7 +54,7 @@ setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
 
 let configuration = TLSConfiguration.makeServerConfiguration(
     certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
-    privateKey: .file(key)
+    privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
 )
 let sslContext = try NIOSSLContext(configuration: configuration)
 

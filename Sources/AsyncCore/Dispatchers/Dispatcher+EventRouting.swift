@@ -17,6 +17,12 @@ extension Dispatcher {
             let needed = layer.neededInterest
             if needed.contains(.read), !inputClosed { interest.insert(.read) }
             if needed.contains(.write) { interest.insert(.write) }
+            // Input the layer held when reading was off (paused, then
+            // resumed from outside this dispatcher's events) has no socket
+            // event to wake it: read it on the next pass.
+            if layer.owesBufferedRead, wantedInterest.contains(.read), !layer.bufferedReadPending {
+                readBufferedInput(layer, loop: loop)
+            }
             return interest
         }
         wantedInterest = interest
@@ -60,7 +66,9 @@ extension Dispatcher {
             }
             loop.settle()
         }
-        if isSameSocket, let layer = transport.layer, layer.hasBufferedInput { readBufferedInput(loop: loop) }
+        if isSameSocket, let layer = transport.layer, !layer.bufferedReadPending, layer.hasBufferedInput {
+            readBufferedInput(layer, loop: loop)
+        }
     }
 
     /// Lets a layer move its own bytes (a handshake, output it holds) when the
@@ -82,24 +90,35 @@ extension Dispatcher {
     func limitSetup(of layer: TransportLayer) {
         guard !layer.isEstablished, let limit = layer.setupTimeout else { return }
         let registration = token
-        layer.setupTimer = loop.schedule(after: limit) { [weak self, weak layer] in
-            guard let self, let layer, self.isOpen, self.token == registration, self.transport.layer === layer,
-                  !layer.isEstablished else { return }
+        // Strong captures: a weak reference would put the dispatcher and the
+        // layer on the runtime's slow reference counting for good. The timer
+        // is cancelled when the dispatcher closes, so it keeps neither alive.
+        layer.setupTimer = loop.schedule(after: limit) { [self, layer] in
+            guard isOpen, token == registration, transport.layer === layer, !layer.isEstablished else { return }
             layer.setupTimer = nil
-            self.handleError(TransportError.setupTimedOut(after: limit))
-            self.loop.settle()
+            handleError(TransportError.setupTimedOut(after: limit))
+            loop.settle()
         }
     }
 
     /// The layer holds input the socket will not announce: read it on the
     /// next pass, without waiting for the socket.
-    private func readBufferedInput(loop: EventLoop) {
+    private func readBufferedInput(_ layer: TransportLayer, loop: EventLoop) {
         let registration = token
-        loop.deferUntilNextPass { [weak self] in
-            guard let self, self.isOpen, self.token == registration, self.readable(), !self.inputClosed,
-                  self.transport.layer?.hasBufferedInput == true else { return }
-            self.wantedInterest.insert(.read)
-            self.dispatch(.read, loop: self.loop)
+        layer.bufferedReadPending = true
+        // Strong captures, for the reason given in limitSetup(of:); this one
+        // lives for a pass.
+        loop.deferUntilNextPass { [self, layer] in
+            layer.bufferedReadPending = false
+            layer.owesBufferedRead = false
+            guard isOpen, token == registration, !inputClosed, transport.layer === layer, layer.hasBufferedInput else { return }
+            guard readable() else {
+                // Read once reading is wanted again, whenever that is.
+                layer.owesBufferedRead = true
+                return
+            }
+            wantedInterest.insert(.read)
+            dispatch(.read, loop: self.loop)
         }
     }
 

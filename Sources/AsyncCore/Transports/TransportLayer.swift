@@ -103,6 +103,11 @@ open class TransportLayer {
 
     /// The timer bounding the setup, while it runs.
     var setupTimer: LoopTimer?
+    /// A read of the input the layer holds is due on the loop's next pass.
+    var bufferedReadPending = false
+    /// The layer held input when the dispatcher did not want to read: it
+    /// is read once the dispatcher wants to again.
+    var owesBufferedRead = false
 
     /// The dispatcher is closing: no timer of the layer's outlives it.
     func detach() {
