@@ -52,6 +52,8 @@ let package = Package(
         // A child process for AcceptExhaustionTests; a dependency of the test
         // target only so that it is built next to the test bundle.
         .executableTarget(name: "emfile-probe", dependencies: ["AsyncCore"], path: "Tests/Probes/emfile-probe"),
+        // Touches a LoopBound value off its loop, for LoopBoundTests.
+        .executableTarget(name: "loop-bound-probe", dependencies: ["AsyncCore"], path: "Tests/Probes/loop-bound-probe"),
         // The servers FaultTests run as child processes, built the same way.
         .executableTarget(name: "fault-probe", dependencies: ["AsyncCore", "AsyncChat", "Echo", "SMTP"], path: "Tests/Probes/fault-probe"),
 
@@ -68,7 +70,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["AsyncCore"], path: "Tests/TestSupport", exclude: ["Certificates"]),
 
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
-        .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore", "TestSupport", "emfile-probe"]),
+        .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore", "TestSupport", "emfile-probe", "loop-bound-probe"]),
         .testTarget(name: "AsyncChatTests", dependencies: ["AsyncChat", "TestSupport"]),
         .testTarget(name: "AsyncTLSTests", dependencies: ["AsyncTLS", "AsyncChat", "TestSupport"]),
         .testTarget(

@@ -1,51 +1,58 @@
 import AsyncCore
 import Glibc
 
-/// How every server program runs: until SIGINT or SIGTERM, then a clean
-/// stop that gives open connections a moment to hear about it.
+/// How every server program runs: its loops serve until SIGINT or SIGTERM,
+/// then a clean stop that gives open connections a moment to hear about it.
 ///
 /// ```swift
-/// let lifetime = try ServerLifetime(loop: loop, grace: .seconds(2)) { signal in
+/// let group = try EventLoopGroup(loops: settings.threads)
+/// let address = try group.serve(listenAddress) { loop in EchoServer(loop: loop) }
+/// let lifetime = try ServerLifetime(group: group, grace: .seconds(2)) { signal in
 ///     log("\(signal): stopping")
-///     server.shutDown()          // stop accepting, tell the clients
+///     group.stopAccepting()      // stop accepting, tell the clients
 /// }
-/// Console.printLine("listening on \(try server.localAddress)")
+/// Console.printLine("listening on \(address)")
 /// try lifetime.run()             // returns once stopped; the exit status is 0
 /// ```
 /// The handlers are installed when the lifetime is made: make it before the
 /// port is announced, so a stop sent as soon as the port is seen is not
-/// lost. After the stop the loop runs on until every dispatcher has closed
-/// or `grace` has passed, and then closes what is left. A second signal
-/// ends the grace at once.
+/// lost. The signals are waited for on the calling thread, which `onStop`
+/// runs on. After the stop the group's loops run on until none has a
+/// dispatcher left or `grace` has passed; then the group stops, closing
+/// what is left. A second signal ends the grace at once.
 public final class ServerLifetime {
-    private let loop: EventLoop
+    private let group: EventLoopGroup
+    /// The calling thread's loop: it only waits for the signals.
+    private let control: EventLoop
     private let grace: Duration
     private var deadline: LoopInstant?
 
-    /// Installs SIGINT and SIGTERM handlers on `loop`. `onStop` runs on the
-    /// loop's thread at the first of them, with its name (`"SIGTERM"`).
+    /// Installs SIGINT and SIGTERM handlers. `onStop` runs on this thread at
+    /// the first of them, with its name (`"SIGTERM"`).
     /// - Throws: `SystemError` when the handlers cannot be installed.
-    public init(loop: EventLoop, grace: Duration, onStop: @escaping (String) -> Void) throws(SystemError) {
-        self.loop = loop
+    public init(group: EventLoopGroup, grace: Duration, onStop: @escaping (String) -> Void) throws(SystemError) {
+        self.group = group
         self.grace = grace
-        try loop.onSignals([SIGINT, SIGTERM]) { [unowned self] signal in
+        control = try EventLoop()
+        try control.onSignals([SIGINT, SIGTERM]) { [unowned self] signal in
             guard deadline == nil else {
-                deadline = self.loop.clock.now
+                deadline = control.clock.now
                 return
             }
             onStop(signal == SIGINT ? "SIGINT" : "SIGTERM")
-            deadline = self.loop.clock.now.advanced(by: self.grace)
+            deadline = control.clock.now.advanced(by: self.grace)
         }
     }
 
-    /// Runs the loop until a stop signal and its grace period are over.
-    /// - Throws: `SystemError` when the loop fails.
+    /// Waits for a stop signal, then for the grace period, then stops the group.
+    /// - Throws: `SystemError` when waiting for the signals fails.
     public func run() throws(SystemError) {
         while true {
-            try loop.runPass(timeout: deadline.map { max(.zero, $0.duration(since: loop.clock.now)) })
-            if let deadline, loop.dispatchers.isEmpty || loop.clock.now >= deadline { break }
+            // While draining, look at the loops every 10 ms.
+            try control.runPass(timeout: deadline.map { min(.milliseconds(10), max(.zero, $0.duration(since: control.clock.now))) })
+            if let deadline, control.clock.now >= deadline || group.openDispatcherCount() == 0 { break }
         }
-        loop.closeAll()
+        group.stop()
     }
 
     /// Raises the open-file limit to the hard limit, since a server needs one

@@ -6,7 +6,8 @@ import ExampleSupport
 struct ChatServerSettings {
     static let usage = """
         usage: chat-server [--host HOST] [--port PORT] [--max-line BYTES]
-                           [--max-queued BYTES] [--idle-timeout DURATION] [--proxy-protocol CIDR,...] [--quiet]
+                           [--max-queued BYTES] [--idle-timeout DURATION] [--proxy-protocol CIDR,...]
+                           [--threads N] [--quiet]
 
         A line-based chat room: clients pick a nick with /nick NAME, then each
         line they send goes to everyone. Commands: /nick, /me, /who, /quit.
@@ -24,6 +25,9 @@ struct ChatServerSettings {
                                connections from these addresses come through a
                                proxy and must start with a PROXY protocol header
                                (v1 or v2) naming the client: 127.0.0.0/8,::1/128
+          --threads N               event loops, each on a thread of its own; the
+                                    clients are shared out among them in turn and
+                                    all meet in one room (default 1)
           -q, --quiet               log nothing
           -h, --help                show this help
 
@@ -40,6 +44,7 @@ struct ChatServerSettings {
 
     var address = ListenAddress(host: "127.0.0.1", port: 7008)
     var options = ChatOptions()
+    var threads = 1
     var quiet = false
     var proxyProtocol: ProxyProtocol?
 
@@ -60,6 +65,8 @@ struct ChatServerSettings {
                 options.idleTimeout = try scanner.timeout(for: "--idle-timeout")
             case .flag("--proxy-protocol"):
                 proxyProtocol = try scanner.proxyProtocol(for: "--proxy-protocol")
+            case .flag("--threads"):
+                threads = try scanner.integer(for: "--threads", in: 1...1024)
             case .flag("--quiet"), .flag("-q"):
                 quiet = true
             case .flag(let flag):

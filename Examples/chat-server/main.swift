@@ -7,22 +7,27 @@ CommandLineProgram.run(name: "chat-server", usage: ChatServerSettings.usage) { a
     let log = Log(program: "chat-server", quiet: settings.quiet)
     let openFileLimit = ServerLifetime.raiseOpenFileLimit()
 
-    let loop = try EventLoop()
-    loop.logger = log.write
-    let server = try settings.address.open { address in
-        try ChatServer(address: address, options: settings.options, loop: loop)
+    let (group, _) = try EventLoopGroup.start(loops: settings.threads) { loop in loop.logger = log.write }
+    let servers = try ChatServer.makeServers(on: group, options: settings.options)
+    for server in servers {
+        try server.handle.submitAndWait { _ in server.value.room.onEvent = { log("\($0)") } }
     }
-    server.proxyProtocol = settings.proxyProtocol
-    server.room.onEvent = { log("\($0)") }
+    let address = try settings.address.open { address in
+        try group.serve(address, proxyProtocol: settings.proxyProtocol, handingTo: servers)
+    }
     // Members get a moment to read the notice; then the process ends.
-    let lifetime = try ServerLifetime(loop: loop, grace: .seconds(2)) { [unowned server] signal in
-        let connections = server.room.connectionCount
+    let lifetime = try ServerLifetime(group: group, grace: .seconds(2)) { signal in
+        let connections = servers.reduce(0) { total, server in
+            total + ((try? server.handle.submitAndWait { _ in server.value.room.connectionCount }) ?? 0)
+        }
         log("\(signal): stopping, telling \(connections) connection\(connections == 1 ? "" : "s")")
-        server.shutDown()
+        group.stopAccepting()
+        for server in servers { server.handle.execute { server.value.shutDown() } }
     }
-    Console.printLine("listening on \(try server.localAddress)")
     let idle = settings.options.idleTimeout.map(DurationFormat.text) ?? "none"
-    log("open-file limit \(openFileLimit), lines up to \(settings.options.maxLineLength) bytes, "
-        + "\(settings.options.maxQueuedOutput) bytes of backlog per client, idle timeout \(idle)")
+    log("open-file limit \(openFileLimit), \(settings.threads) loop thread\(settings.threads == 1 ? "" : "s"), "
+        + "lines up to \(settings.options.maxLineLength) bytes, \(settings.options.maxQueuedOutput) bytes of backlog per client, "
+        + "idle timeout \(idle)")
+    Console.printLine("listening on \(address)")
     try lifetime.run()
 }

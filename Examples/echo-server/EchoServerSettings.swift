@@ -6,7 +6,7 @@ import ExampleSupport
 struct EchoServerSettings {
     static let usage = """
         usage: echo-server [--host HOST] [--port PORT] [--mode MODE] [--max-pending BYTES]
-                           [--max-line BYTES] [--proxy-protocol CIDR,...]
+                           [--max-line BYTES] [--proxy-protocol CIDR,...] [--threads N]
                            [--tls-cert FILE --tls-key FILE] [--quiet]
 
         Echoes back what each client sends, until SIGINT or SIGTERM.
@@ -23,6 +23,8 @@ struct EchoServerSettings {
                                connections from these addresses come through a
                                proxy and must start with a PROXY protocol header
                                (v1 or v2) naming the client: 127.0.0.0/8,::1/128
+          --threads N          event loops, each on a thread of its own; the
+                               clients are shared out among them in turn (default 1)
         \(CertificateFlags.usage)
           -q, --quiet          log nothing
           -h, --help           show this help
@@ -45,6 +47,7 @@ struct EchoServerSettings {
     var address = ListenAddress(host: "127.0.0.1", port: 7007)
     var mode = EchoMode.line
     var options = EchoOptions()
+    var threads = 1
     var quiet = false
     var proxyProtocol: ProxyProtocol?
     var certificate = CertificateFlags()
@@ -73,6 +76,8 @@ struct EchoServerSettings {
                 maxLineLength = try scanner.integer(for: "--max-line", in: 1...Int.max)
             case .flag("--proxy-protocol"):
                 proxyProtocol = try scanner.proxyProtocol(for: "--proxy-protocol")
+            case .flag("--threads"):
+                threads = try scanner.integer(for: "--threads", in: 1...1024)
             case .flag("--quiet"), .flag("-q"):
                 quiet = true
             case .flag(let flag):

@@ -8,7 +8,7 @@ struct SMTPServerSettings {
         usage: smtp-server [--host HOST] [--port PORT | --unix PATH] [--hostname NAME]
                            [--maildir DIR | --discard] [--lmtp] [--size BYTES] [--smtputf8]
                            [--chunking] [--enhanced-status-codes] [--timeout DURATION] [--proxy-protocol CIDR,...]
-                           [--tls-cert FILE --tls-key FILE [--require-tls | --implicit-tls]]
+                           [--threads N] [--tls-cert FILE --tls-key FILE [--require-tls | --implicit-tls]]
                            [--auth-file FILE [--auth-without-tls] [--require-auth]] [--quiet]
 
         An SMTP or LMTP mail sink: prints each message as CPython's smtpd
@@ -38,6 +38,8 @@ struct SMTPServerSettings {
                                connections from these addresses come through a
                                proxy and must start with a PROXY protocol header
                                (v1 or v2) naming the client: 127.0.0.0/8,::1/128
+          --threads N          event loops, each on a thread of its own; the
+                               clients are shared out among them in turn (default 1)
         \(CertificateFlags.usage)
           --require-tls        answer 530 to every command but EHLO, HELO, NOOP,
                                STARTTLS and QUIT until the client has started TLS
@@ -73,7 +75,7 @@ struct SMTPServerSettings {
         """
 
     /// Where accepted messages go.
-    enum Delivery: Equatable {
+    enum Delivery: Equatable, Sendable {
         /// Printed to standard output.
         case print
         /// Stored in the Maildir at this path.
@@ -89,6 +91,7 @@ struct SMTPServerSettings {
     /// A Unix-domain socket to listen on instead of the address.
     var unixPath: String?
     var delivery = Delivery.print
+    var threads = 1
     var quiet = false
     var proxyProtocol: ProxyProtocol?
     var certificate = CertificateFlags()
@@ -141,6 +144,8 @@ struct SMTPServerSettings {
                 timeout = try scanner.timeout(for: "--timeout")
             case .flag("--proxy-protocol"):
                 proxyProtocol = try scanner.proxyProtocol(for: "--proxy-protocol")
+            case .flag("--threads"):
+                threads = try scanner.integer(for: "--threads", in: 1...1024)
             case .flag("--require-tls"):
                 requireTLS = true
             case .flag("--implicit-tls"):

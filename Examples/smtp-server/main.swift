@@ -14,34 +14,44 @@ CommandLineProgram.run(name: "smtp-server", usage: SMTPServerSettings.usage) { a
     // Quiet, the log lines are not even made: a load test delivers thousands a second.
     if !settings.quiet { settings.configuration.sessionLog = log.write }
 
-    let handler: any SMTPHandler
-    switch settings.delivery {
-    case .print: handler = DebugPrintHandler()
-    case .maildir(let directory): handler = try MaildirHandler(directory: directory)
-    case .discard: handler = ClosureHandler { _ in .ok }
+    // Handlers are loop-confined: each loop gets its own, the Maildir's
+    // writer threads shared out among them. A Maildir that cannot be made
+    // stops the program here, before anything listens.
+    let (delivery, configuration, threads) = (settings.delivery, settings.configuration, settings.threads)
+    let (group, servers) = try EventLoopGroup.start(loops: threads) { loop in
+        loop.logger = log.write
+        let handler: any SMTPHandler
+        switch delivery {
+        case .print: handler = DebugPrintHandler()
+        case .maildir(let directory): handler = try MaildirHandler(directory: directory, writers: max(1, 16 / threads))
+        case .discard: handler = ClosureHandler { _ in .ok }
+        }
+        return LoopBound(try SMTPServer(configuration: configuration, handler: handler, loop: loop), loop: loop)
     }
-    let loop = try EventLoop()
-    loop.logger = log.write
-    let server = try SMTPServer(configuration: settings.configuration, handler: handler, loop: loop)
-    server.proxyProtocol = settings.proxyProtocol
+    let address: SocketAddress
     if let path = settings.unixPath {
         UnixSocketPath.replaceStaleSocket(at: path)
-        do throws(SystemError) {
-            try server.listen(on: .unix(path: path))
-        } catch {
+        do {
+            address = try group.serve(.unix(path: path), proxyProtocol: settings.proxyProtocol, handingTo: servers)
+        } catch let error as SystemError {
             throw ListenError(address: .unix(path: path), reason: error)
         }
     } else {
-        try settings.address.open { address in try server.listen(on: address) }
+        address = try settings.address.open { address in
+            try group.serve(address, proxyProtocol: settings.proxyProtocol, handingTo: servers)
+        }
     }
     // Sessions get a moment to read their 421; then the process ends.
-    let lifetime = try ServerLifetime(loop: loop, grace: .seconds(2)) { signal in
-        let sessions = server.sessions.count
+    let lifetime = try ServerLifetime(group: group, grace: .seconds(2)) { signal in
+        let sessions = servers.reduce(0) { total, server in
+            total + ((try? server.handle.submitAndWait { _ in server.value.sessions.count }) ?? 0)
+        }
         log("\(signal): stopping, 421 to \(sessions) session\(sessions == 1 ? "" : "s")")
-        server.shutDown()
+        group.stopAccepting()
+        for server in servers { server.handle.execute { server.value.shutDown() } }
     }
-    Console.printLine("listening on \(try server.localAddress)")
-    log("open-file limit \(openFileLimit)\(securitySummary(settings))")
+    log("open-file limit \(openFileLimit), \(settings.threads) loop thread\(settings.threads == 1 ? "" : "s")\(securitySummary(settings))")
+    Console.printLine("listening on \(address)")
     try lifetime.run()
 }
 

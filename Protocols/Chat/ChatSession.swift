@@ -1,5 +1,6 @@
 import AsyncChat
 import AsyncCore
+import Synchronization
 
 /// One client's connection to a ``ChatRoom``: a `ChatChannel` that reads
 /// lines (CRLF or bare LF) and hands them to the room.
@@ -16,6 +17,9 @@ public final class ChatSession: ChatChannel {
     /// True once the session left the room (quit, idle, too slow, closed):
     /// it gets no more broadcasts.
     var hasLeft = false
+    /// Names the session to the room's shared part, which may be on another loop.
+    let memberNumber = ChatSession.lastMemberNumber.add(1, ordering: .relaxed).newValue
+    private static let lastMemberNumber = Atomic<UInt64>(0)
     private weak var room: ChatRoom?
     private let options: ChatOptions
     private var graceTimer: LoopTimer?

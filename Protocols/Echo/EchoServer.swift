@@ -10,6 +10,13 @@ import AsyncTLS
 /// print("listening on \(try server.localAddress)")
 /// try loop.run()
 /// ```
+/// Made without an address, it does not listen: it serves the connections
+/// handed to it, one per loop of an `EventLoopGroup`:
+///
+/// ```swift
+/// let group = try EventLoopGroup(loops: 4)
+/// let address = try group.serve(.ipv4("127.0.0.1", port: 7007)) { loop in EchoServer(mode: .line, loop: loop) }
+/// ```
 /// Unlike the asyncore documentation's version, a client that never reads
 /// its echo cannot make the server buffer without limit: see
 /// ``EchoOptions/maxPendingOutput``.
@@ -48,6 +55,16 @@ public final class EchoServer: Dispatcher {
         self.tls = tls
         super.init(loop: loop)
         try listen(on: address)
+    }
+
+    /// A server that does not listen: it echoes the connections handed to
+    /// its ``handleAccepted(socket:address:)``, as an `EventLoopGroup` does;
+    /// with `tls`, over TLS from the first byte.
+    public init(mode: EchoMode = .line, options: EchoOptions = EchoOptions(), tls: TLSContext? = nil, loop: EventLoop) {
+        self.mode = mode
+        self.options = options
+        self.tls = tls
+        super.init(loop: loop)
     }
 
     /// A client that cannot be adopted is closed and logged; the listener keeps serving.

@@ -15,9 +15,12 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <pthread.h>
 
 extern int accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags);
 extern int pipe2(int pipefd[2], int flags);
+extern int pthread_setname_np(pthread_t thread, const char *name);
+extern int pthread_getname_np(pthread_t thread, char *name, size_t size);
 extern void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t needlelen);
 
 static const short CSYSTEM_POLLRDHUP = 0x2000;

@@ -1,5 +1,4 @@
 import AsyncCore
-import Synchronization
 
 /// A server on an event loop thread of its own, listening on a free
 /// loopback port, for tests that reach it over TCP from the test thread or
@@ -11,10 +10,6 @@ import Synchronization
 ///     }
 ///     let client = try ChildProcess(product: "echo-client", arguments: ["--port", String(server.port)])
 public final class ServerThread: Sendable {
-    private final class PortBox: Sendable {
-        let port = Atomic<UInt16>(0)
-    }
-
     /// The port `listen` returned.
     public let port: UInt16
     private let thread: EventLoopThread
@@ -23,11 +18,7 @@ public final class ServerThread: Sendable {
     /// returns the port it bound.
     /// - Throws: what `listen` threw; no thread is left running then.
     public init(_ listen: @escaping @Sendable (EventLoop) throws -> UInt16) throws {
-        let box = PortBox()
-        thread = try EventLoopThread { loop in
-            box.port.store(try listen(loop), ordering: .releasing)
-        }
-        port = box.port.load(ordering: .acquiring)
+        (thread, port) = try EventLoopThread.start(name: "server", listen)
     }
 
     deinit {

@@ -17,6 +17,7 @@
  * loopback or other local addresses are meant as targets. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -128,6 +129,113 @@ static double server_cpu_seconds(void) {
     unsigned long long user, system;
     if (!field || sscanf(field + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &user, &system) != 2) return -1;
     return (double)(user + system) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* The CPU time of each of the server's threads, for a server that runs
+ * several loops: how the work spreads over them. */
+#define MAX_TASKS 64
+struct task_times {
+    int count;
+    int tid[MAX_TASKS];
+    char name[MAX_TASKS][20];
+    double cpu_seconds[MAX_TASKS];
+    long sleeps[MAX_TASKS];  /* voluntary context switches: waits that blocked */
+};
+
+static long voluntary_switches_of(int pid, const char *task) {
+    char path[300], line[256];
+    snprintf(path, sizeof path, "/proc/%d/task/%s/status", pid, task);
+    FILE *file = fopen(path, "r");
+    if (!file) return -1;
+    long count = -1;
+    while (fgets(line, sizeof line, file)) {
+        if (!strncmp(line, "voluntary_ctxt_switches:", 24)) { count = strtol(line + 24, NULL, 10); break; }
+    }
+    fclose(file);
+    return count;
+}
+
+static double cpu_seconds_of(const char *stat_path, char *name, size_t name_size) {
+    char text[1024];
+    FILE *file = fopen(stat_path, "r");
+    if (!file) return -1;
+    size_t length = fread(text, 1, sizeof text - 1, file);
+    fclose(file);
+    text[length] = 0;
+    char *open = strchr(text, '('), *close = strrchr(text, ')');
+    if (!open || !close || close < open) return -1;
+    if (name) {
+        size_t n = (size_t)(close - open - 1) < name_size - 1 ? (size_t)(close - open - 1) : name_size - 1;
+        memcpy(name, open + 1, n);
+        name[n] = 0;
+    }
+    unsigned long long user, system;
+    if (sscanf(close + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &user, &system) != 2) return -1;
+    return (double)(user + system) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static void server_task_times(struct task_times *times) {
+    times->count = 0;
+    if (options.server_pid <= 0) return;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", options.server_pid);
+    DIR *tasks = opendir(path);
+    if (!tasks) return;
+    struct dirent *entry;
+    while ((entry = readdir(tasks)) && times->count < MAX_TASKS) {
+        if (entry->d_name[0] < '0' || entry->d_name[0] > '9') continue;
+        char stat_path[300];
+        snprintf(stat_path, sizeof stat_path, "/proc/%d/task/%s/stat", options.server_pid, entry->d_name);
+        int i = times->count;
+        times->cpu_seconds[i] = cpu_seconds_of(stat_path, times->name[i], sizeof times->name[i]);
+        if (times->cpu_seconds[i] < 0) continue;
+        times->tid[i] = atoi(entry->d_name);
+        times->sleeps[i] = voluntary_switches_of(options.server_pid, entry->d_name);
+        times->count++;
+    }
+    closedir(tasks);
+}
+
+/* "name:us,name:us": each thread's CPU microseconds per line over the run,
+ * in thread-id order (the order they were started); threads that used none
+ * are left out. */
+static void print_task_cpu(const struct task_times *before, const struct task_times *after, double lines) {
+    printf(" task_cpu_us_per_line=");
+    int printed = 0;
+    int last_tid = -1;
+    for (;;) {
+        int next = -1;
+        for (int i = 0; i < after->count; i++)
+            if (after->tid[i] > last_tid && (next < 0 || after->tid[i] < after->tid[next])) next = i;
+        if (next < 0) break;
+        last_tid = after->tid[next];
+        double start = 0;
+        for (int k = 0; k < before->count; k++)
+            if (before->tid[k] == after->tid[next]) start = before->cpu_seconds[k];
+        double used = after->cpu_seconds[next] - start;
+        if (used <= 0 || lines <= 0) continue;
+        printf("%s%s:%.2f", printed++ ? "," : "", after->name[next], used * 1e6 / lines);
+    }
+    if (!printed) printf("-");
+    /* How often each thread blocked waiting (per 1000 lines): the cost of
+     * sleeping and waking, which grows when threads outnumber the cores. */
+    printf(" task_sleeps_per_1000_lines=");
+    printed = 0;
+    last_tid = -1;
+    for (;;) {
+        int next = -1;
+        for (int i = 0; i < after->count; i++)
+            if (after->tid[i] > last_tid && (next < 0 || after->tid[i] < after->tid[next])) next = i;
+        if (next < 0) break;
+        last_tid = after->tid[next];
+        long start = 0;
+        for (int k = 0; k < before->count; k++)
+            if (before->tid[k] == after->tid[next]) start = before->sleeps[k];
+        long slept = after->sleeps[next] - start;
+        if (slept <= 0 || lines <= 0) continue;
+        printf("%s%s:%.2f", printed++ ? "," : "", after->name[next], slept * 1000.0 / lines);
+    }
+    if (!printed) printf("-");
 }
 
 static void raise_fd_limit(void) {
@@ -314,6 +422,8 @@ static void run_bursts(void) {
 
     size_t capacity = 1 << 20, samples = 0;
     uint64_t *times = malloc(capacity * sizeof *times);
+    struct task_times tasks_before, tasks_after;
+    server_task_times(&tasks_before);
     double cpu_before = server_cpu_seconds();
     uint64_t measure_start = now_ns();
     uint64_t measure_end = measure_start + (uint64_t)(options.duration * 1e9);
@@ -332,6 +442,7 @@ static void run_bursts(void) {
     }
     double seconds = (now_ns() - measure_start) / 1e9;
     double cpu_after = server_cpu_seconds();
+    server_task_times(&tasks_after);
     double lines = (double)bursts * options.depth;
     double mean_us = 0, p99_us = 0;
     if (samples > 0) {
@@ -342,10 +453,12 @@ static void run_bursts(void) {
         p99_us = times[(size_t)(samples * 0.99)] / 1e3;
     }
     printf("RESULT scenario=bursts clients=%d depth=%d ready=%d failed=%d seconds=%.2f lines_per_s=%.0f "
-           "bursts_per_s=%.0f mean_us=%.1f p99_us=%.1f rss_kib=%ld server_cpu_us_per_line=%.2f\n",
+           "bursts_per_s=%.0f mean_us=%.1f p99_us=%.1f rss_kib=%ld server_cpu_us_per_line=%.2f",
            options.clients, options.depth, ready_clients, count_failed(), seconds,
            lines / seconds, bursts / seconds, mean_us, p99_us, server_rss_kib(),
            cpu_before >= 0 && cpu_after >= 0 && lines > 0 ? (cpu_after - cpu_before) * 1e6 / lines : -1.0);
+    print_task_cpu(&tasks_before, &tasks_after, lines);
+    printf("\n");
     free(times);
 }
 

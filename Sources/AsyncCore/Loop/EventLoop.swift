@@ -84,6 +84,7 @@ public final class EventLoop {
     }
 
     deinit {
+        handle.retire()
         for channel in channels { channel.abandon() }
         scratch.deallocate()
         SignalRelay.uninstall(wakeDescriptor: handle.wakeDescriptor)
@@ -205,7 +206,7 @@ public final class EventLoop {
 
     private func runPostedJobs() {
         for job in handle.drain() {
-            job.run()
+            job.run(on: self)
             settle()
         }
         for signal in SignalRelay.takePending(for: handle.wakeDescriptor) {

@@ -1,23 +1,30 @@
 import Synchronization
 
 /// The one part of an ``EventLoop`` that other threads may touch: run a
-/// closure on the loop, wake it, stop it.
+/// closure on the loop, get a result back from it, wake it, stop it.
 ///
 /// ```swift
-/// let handle = loop.handle                 // Sendable: hand it to any thread
-/// Thread.detachNewThread {
-///     handle.execute { server.broadcast("maintenance in 5 minutes") }
-///     handle.stop()                        // run() returns after its current pass
+/// let server = try LoopBound(ChatServer(address: .ipv4(port: 0), loop: loop), loop: loop)
+/// let handle = loop.handle                 // Sendable: hand it to any thread or task
+/// Task {
+///     let members = try await handle.submit { _ in server.value.room.members }
+///     print("\(members.count) members")
+///     handle.stop()                        // runUntilStopped() returns after its current pass
 /// }
 /// try loop.runUntilStopped()
 /// ```
 /// The wake-up is an `eventfd` the loop polls; waking an idle loop costs one
 /// `write`, and wakes that arrive before the loop drains them are coalesced.
-public final class LoopHandle: Sendable {
+public final class LoopHandle: Sendable, CustomStringConvertible {
     let wakeCounter: EventCounter
-    private let jobs = Mutex<[LoopJob]>([])
+    private let jobs = Mutex<PostedJobs>(PostedJobs())
     private let wakePending = Atomic<Bool>(false)
     private let stopRequested = Atomic<Bool>(false)
+    /// The thread that made the loop, the one its dispatchers belong to.
+    private let ownerThread = ThreadIdentity.current
+    private let ownerThreadName = ThreadIdentity.currentName
+    private let number = LoopHandle.lastNumber.add(1, ordering: .relaxed).newValue
+    private static let lastNumber = Atomic<UInt64>(0)
 
     init() throws(SystemError) {
         wakeCounter = try EventCounter.make()
@@ -30,11 +37,28 @@ public final class LoopHandle: Sendable {
     /// The descriptor the loop polls for wake-ups.
     var wakeDescriptor: Int32 { wakeCounter.descriptor }
 
+    /// Names the loop in logs and failure messages: `event loop 3 (thread 'loop-0')`.
+    public var description: String { "event loop \(number) (thread '\(ownerThreadName)')" }
+
+    /// True when the calling thread is the loop's: the thread that made it,
+    /// where its dispatchers, timers and ``LoopBound`` values live.
+    public var isOnLoopThread: Bool { ThreadIdentity.current == ownerThread }
+
     /// Runs `body` on the loop's thread during its next pass, in the order
     /// posted. Closures posted after the loop is gone never run.
     public func execute(_ body: sending @escaping () -> Void) {
-        let job = LoopJob(run: body)
-        jobs.withLock { $0.append(job) }
+        post(.plain(body))
+    }
+
+    /// Queues `job` and wakes the loop; a job posted after the loop is gone
+    /// is abandoned at once.
+    func post(_ job: LoopJob) {
+        let accepted = jobs.withLock { posted in
+            guard !posted.isRetired else { return false }
+            posted.queue.append(job)
+            return true
+        }
+        guard accepted else { return job.abandon() }
         wakeUp()
     }
 
@@ -67,15 +91,28 @@ public final class LoopHandle: Sendable {
     func drain() -> [LoopJob] {
         wakeCounter.reset()
         wakePending.store(false, ordering: .releasing)
-        return jobs.withLock { queued in
-            defer { queued.removeAll() }
-            return queued
+        return jobs.withLock { posted in
+            defer { posted.queue.removeAll() }
+            return posted.queue
         }
+    }
+
+    /// Marks the loop as gone for good: jobs still queued and jobs posted
+    /// later are abandoned (a waiting ``submit(_:)`` throws
+    /// ``LoopHandleError/loopStopped(_:)``). Called on the loop's thread
+    /// once it will run no more passes.
+    func retire() {
+        let abandoned = jobs.withLock { posted in
+            posted.isRetired = true
+            defer { posted.queue.removeAll() }
+            return posted.queue
+        }
+        for job in abandoned { job.abandon() }
     }
 }
 
-/// A closure bound for the loop thread. It is only ever run there, which is
-/// what makes carrying it across threads sound.
-struct LoopJob: @unchecked Sendable {
-    let run: () -> Void
+/// The jobs waiting for the loop, and whether it will ever take them.
+struct PostedJobs {
+    var queue: [LoopJob] = []
+    var isRetired = false
 }

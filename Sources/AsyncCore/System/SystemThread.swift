@@ -22,6 +22,13 @@ package struct SystemThread: Sendable {
         pthread_join(thread, nil)
     }
 
+    /// Lets the thread's resources go when it ends, for a thread nobody
+    /// will join (one that cannot wait for itself). The corresponding C
+    /// function is `pthread_detach`.
+    package func detach() {
+        pthread_detach(thread)
+    }
+
     private static func create(_ body: @escaping @Sendable () -> Void, detached: Bool) throws(SystemError) -> pthread_t {
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)

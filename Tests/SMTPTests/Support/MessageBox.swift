@@ -1,6 +1,6 @@
 import SMTP
 
 /// Messages a handler received, for a test on the same thread to read.
-final class MessageBox: @unchecked Sendable {
+final class MessageBox {
     var items: [SMTPMessage] = []
 }

@@ -2,8 +2,8 @@ import Dispatch
 import Glibc
 import Synchronization
 
-/// A task executor with a thread of its own. The fault tests block for
-/// seconds at a time (100 MB transfers, 10,000 connects); on Swift Testing's
+/// A task executor with a thread of its own. Some tests block for seconds
+/// at a time (100 MB transfers, 10,000 connects); on Swift Testing's
 /// cooperative pool, two threads on a 2-core machine, that would starve the
 /// asynchronous tests of other suites running alongside. A test that prefers
 /// this executor keeps its task (and with it the test's identity, so its
@@ -51,8 +51,14 @@ final class ThreadExecutor: TaskExecutor {
     }
 }
 
-/// Runs `body` in the calling test's task, on a thread of its own.
-func onOwnThread(_ body: () throws -> Void) async throws {
+/// Runs `body` in the calling test's task, on a thread of its own: for a
+/// test that blocks for a while, so it leaves Swift Testing's cooperative
+/// pool (two threads here) to the asynchronous tests running alongside.
+///
+///     @Test func aThousandClients() async throws {
+///         try await onOwnThread { try serveAThousandClients() }
+///     }
+public func onOwnThread(_ body: () throws -> Void) async throws {
     let executor = ThreadExecutor()
     defer { executor.stop() }
     try await withTaskExecutorPreference(executor) { try body() }
