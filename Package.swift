@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "SampleTests",
             dependencies: [
-                "AsyncChat", "AsyncCore", "ProtocolTesting", "Echo", "Chat", "SMTP", "TestSupport",
+                "AsyncChat", "AsyncCore", "AsyncTLS", "ProtocolTesting", "Echo", "Chat", "SMTP", "TestSupport",
                 "sample-dispatcher-echo", "sample-loop-thread", "sample-echo-server", "sample-chat-server", "sample-smtp-maildir",
             ],
             exclude: ["Samples/Transcripts"]
