@@ -86,7 +86,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SMTPTests",
-            dependencies: ["SMTP", "AsyncCore", "AsyncTLS", "ProtocolTesting", "TestSupport", "scripted-peer"],
+            dependencies: ["SMTP", "AsyncCore", "AsyncTLS", "ProtocolTesting", "TestSupport", "scripted-peer", "smtp-server"],
             exclude: ["Transcripts"]
         ),
         .testTarget(name: "FaultTests", dependencies: ["AsyncCore", "TestSupport", "fault-probe"]),

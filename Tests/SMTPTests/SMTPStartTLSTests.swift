@@ -142,6 +142,31 @@ import Testing
         #expect(lines.all.contains("TLS handshake failed: wrong version number after STARTTLS from unknown[peer-address]"))
     }
 
+    /// The transcript of STARTTLS and AUTH, in-process (whole and a byte
+    /// at a time: every split is the first test's), and through the
+    /// scripted-peer command against smtp-server.
+    @Test func theTLSTranscriptPassesInProcessAndOverTCP() throws {
+        let dialogue = try transcript("tls/starttls-auth.txt")
+        try server().run(dialogue, chunking: .only(.whole, .bytes), delivering: [
+            Delivery(helo: "client.test", from: "alice@example.com", to: ["bob@example.com"],
+                     data: Array("Subject: over TLS\r\n\r\nhello\r\n".utf8)),
+        ])
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let users = try folder.write(Array("alice:wonderland\n".utf8), to: "users")
+        let smtp = try ChildProcess(product: "smtp-server", arguments: [
+            "--port", "0", "--hostname", "mx.test", "--discard", "--quiet", "--auth-file", users,
+            "--tls-cert", TestCertificates.server.chain, "--tls-key", TestCertificates.server.key,
+        ])
+        defer { smtp.kill() }
+        let line = try #require(try smtp.readLine())
+        let port = try #require(line.split(separator: ":").last.map(String.init))
+        let script = TranscriptFolder.transcripts + "/tls/starttls-auth.txt"
+        let peer = try ChildProcess(product: "scripted-peer", arguments: ["--port", port, "--chunking", "random:3", script])
+        #expect(try peer.waitForExit(within: .seconds(60)) == .exited(0), "\(peer.outputText)\(peer.errorText)")
+        #expect(peer.outputText == "ok    \(script) (1 run)\n1 passed, 0 failed, 0 skipped\n")
+    }
+
     /// Python's smtplib: starttls(), login() (AUTH PLAIN, then LOGIN), and
     /// SMTP_SSL against implicit TLS, into a Maildir.
     @Test func smtplibStartsTLSAndLogsIn() throws {
@@ -205,6 +230,14 @@ import Testing
         #expect(stored.contains { $0.hasSuffix("Subject: one\n\nover starttls\n") })
         #expect(stored.contains { $0.hasSuffix("Subject: two\n\nover implicit tls\n") })
     }
+}
+
+/// This file's folder's transcripts.
+private enum TranscriptFolder {
+    static let transcripts: String = {
+        let parts = #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        return parts.joined(separator: "/") + "/Transcripts"
+    }()
 }
 
 /// Records the protocol name and user of each MAIL it accepts.
