@@ -46,6 +46,22 @@ struct TLSBadPeerTests {
         #expect(end.server.errors.compactMap { $0 as? TLSError } == [.closedDuringHandshake])
     }
 
+    /// Bytes that are no record of this connection, after the handshake:
+    /// one clear error, the lines before them delivered, none after.
+    @Test func garbageAfterTheHandshakeEndsTheConnection() throws {
+        let loop = try EventLoop()
+        defer { loop.closeAll() }
+        let pair = try TLSPair(loop: loop)
+        pair.client.push("before\r\n")
+        try loop.run(until: { pair.client.lines == ["echo before"] })
+        // Under the client's layer: an application-data record header and noise.
+        let garbage: [UInt8] = [0x17, 0x03, 0x03, 0x00, 0x20] + Array(repeating: 0x41, count: 32) + Array("after\r\n".utf8)
+        _ = try garbage.withUnsafeBytes { raw in try pair.client.socket?.send(raw) }
+        try loop.run(until: { pair.server.closed })
+        #expect(pair.server.lines == ["before"])
+        #expect(pair.server.errors.map { "\($0)" } == ["TLS connection failed: decryption failed or bad record mac"])
+    }
+
     @Test func aHandshakeThatNeverFinishesTimesOut() throws {
         let clock = ManualClock()
         let loop = try EventLoop(clock: clock)
