@@ -1,11 +1,11 @@
 /// What a client offered with `AUTH`, for an ``SMTPAuthenticator`` to check.
 ///
-/// Its description names the user and the mechanism, never the password,
-/// so it may go to a log:
+/// Its description, debug description and mirror name the user and the
+/// mechanism, never the password, so it may go to a log (`dump` too):
 /// ```swift
 /// print(credentials)   // "alice (PLAIN)"
 /// ```
-public struct SMTPCredentials: Sendable, CustomStringConvertible {
+public struct SMTPCredentials: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The SASL mechanism: `PLAIN` or `LOGIN`.
     public let mechanism: String
     /// The user the client authenticates as (PLAIN's authentication identity).
@@ -24,4 +24,10 @@ public struct SMTPCredentials: Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(user) (\(mechanism))" }
+
+    public var debugDescription: String { "SMTPCredentials(\(description))" }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["mechanism": mechanism, "user": user, "authorizationIdentity": authorizationIdentity as Any])
+    }
 }

@@ -139,7 +139,11 @@ import Testing
         for secret in ["wonderland", "wrong", "d29uZGVybGFuZA", "AGFsaWNlAHdyb25n", "YWxpY2U"] {
             #expect(!lines.all.joined().contains(secret))
         }
-        #expect("\(SMTPCredentials(mechanism: "PLAIN", user: "alice", password: "wonderland"))" == "alice (PLAIN)")
+        let credentials = SMTPCredentials(mechanism: "PLAIN", user: "alice", password: "wonderland")
+        #expect("\(credentials)" == "alice (PLAIN)")
+        var dumped = ""
+        dump(credentials, to: &dumped)
+        #expect(!dumped.contains("wonderland") && !String(reflecting: credentials).contains("wonderland"))
     }
 
     @Test func aPasswordTableReadsUserPasswordLines() throws {
