@@ -6,7 +6,8 @@ import ExampleSupport
 struct EchoServerSettings {
     static let usage = """
         usage: echo-server [--host HOST] [--port PORT] [--mode MODE] [--max-pending BYTES]
-                           [--max-line BYTES] [--proxy-protocol CIDR,...] [--threads N] [--quiet]
+                           [--max-line BYTES] [--proxy-protocol CIDR,...] [--threads N]
+                           [--tls-cert FILE --tls-key FILE] [--quiet]
 
         Echoes back what each client sends, until SIGINT or SIGTERM.
 
@@ -24,14 +25,20 @@ struct EchoServerSettings {
                                (v1 or v2) naming the client: 127.0.0.0/8,::1/128
           --threads N          event loops, each on a thread of its own; the
                                clients are shared out among them in turn (default 1)
+        \(CertificateFlags.usage)
           -q, --quiet          log nothing
           -h, --help           show this help
 
         The first line on standard output is "listening on HOST:PORT", with the
         port actually bound. Standard error gets a line for each client
         connected or disconnected, each line rejected as too long, and each
-        client paused for not reading its echo (and resumed), starting with
-        the client's address: "echo-server: 127.0.0.1:50312: connected".
+        client paused for not reading its echo (and resumed), and each
+        connection that failed (a TLS handshake), starting with the client's
+        address: "echo-server: 127.0.0.1:50312: connected".
+
+        With --tls-cert and --tls-key, clients speak TLS from the first byte
+        (try: openssl s_client -connect 127.0.0.1:7007). TLS needs a build
+        with the package's TLS trait: swift build --traits TLS.
 
         Exit status: 0 after SIGINT or SIGTERM; 1 when the server cannot run
         (the address is taken, say); 2 for a bad command line.
@@ -43,12 +50,14 @@ struct EchoServerSettings {
     var threads = 1
     var quiet = false
     var proxyProtocol: ProxyProtocol?
+    var certificate = CertificateFlags()
 
     init(_ arguments: [String]) throws(UsageError) {
         var scanner = ArgumentScanner(arguments)
         var maxPendingOutput = EchoOptions.defaultMaxPendingOutput
         var maxLineLength = EchoOptions.defaultMaxLineLength
         while let argument = scanner.next() {
+            if try certificate.take(argument, from: &scanner) { continue }
             switch argument {
             case .flag("--host"):
                 address.host = try scanner.host(for: "--host")
@@ -77,6 +86,7 @@ struct EchoServerSettings {
                 throw UsageError("unexpected argument '\(text)'")
             }
         }
+        try certificate.validate()
         do {
             options = try EchoOptions(maxPendingOutput: maxPendingOutput, maxLineLength: maxLineLength)
         } catch {

@@ -19,6 +19,8 @@ struct SampleProtocolsOutsideThePackageTests {
             "swiftc", "-c", "-wmo", "-parse-as-library", "-swift-version", "6",
             "-module-name", "\(protocolName)Copy",
             "-I", try BuiltProduct.directory() + "/Modules", "-I", "\(root)/Sources/CSystem",
+            // AsyncTLS built with the TLS trait loads the OpenSSL shims' module.
+            "-I", "\(root)/Sources/CSSL",
             "-module-cache-path", output.path + "/cache",
             "-o", output.path + "/\(protocolName).o",
         ] + sources
