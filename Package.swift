@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "AsyncCore", targets: ["AsyncCore"]),
         .library(name: "AsyncChat", targets: ["AsyncChat"]),
+        .library(name: "AsyncTLS", targets: ["AsyncTLS"]),
         .library(name: "ProtocolTesting", targets: ["ProtocolTesting"]),
         .library(name: "Echo", targets: ["Echo"]),
         .library(name: "Chat", targets: ["Chat"]),
@@ -17,23 +18,34 @@ let package = Package(
         .executable(name: "chat-server", targets: ["chat-server"]),
         .executable(name: "smtp-server", targets: ["smtp-server"]),
     ],
+    // TLS on the system's OpenSSL 3 (libssl-dev to build, libssl3 to run):
+    // `swift build --traits TLS`, or `traits: ["TLS"]` in a depending
+    // package. Off, AsyncTLS builds without the OpenSSL headers, links no
+    // libssl, and its contexts throw TLSError.unavailable.
+    traits: [
+        .trait(name: "TLS", description: "TLS (implicit and STARTTLS) on the system's OpenSSL 3"),
+        .default(enabledTraits: []),
+    ],
     targets: [
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
+        // No pkgConfig: SwiftPM would run pkg-config even with the trait off.
+        .systemLibrary(name: "CSSL", path: "Sources/CSSL"),
         .target(name: "AsyncCore", dependencies: ["CSystem"]),
+        .target(name: "AsyncTLS", dependencies: ["AsyncCore", .target(name: "CSSL", condition: .when(traits: ["TLS"]))]),
         .target(name: "AsyncChat", dependencies: ["AsyncCore", "CSystem"]),
-        .target(name: "ProtocolTesting", dependencies: ["AsyncChat", "AsyncCore"]),
+        .target(name: "ProtocolTesting", dependencies: ["AsyncChat", "AsyncCore", "AsyncTLS"]),
         .executableTarget(name: "scripted-peer", dependencies: ["ProtocolTesting", "ExampleSupport"]),
 
-        .target(name: "Echo", dependencies: ["AsyncCore", "AsyncChat"], path: "Protocols/Echo"),
+        .target(name: "Echo", dependencies: ["AsyncCore", "AsyncChat", "AsyncTLS"], path: "Protocols/Echo"),
         .target(name: "Chat", dependencies: ["AsyncChat", "AsyncCore"], path: "Protocols/Chat"),
-        .target(name: "SMTP", dependencies: ["AsyncChat", "AsyncCore"], path: "Protocols/SMTP"),
+        .target(name: "SMTP", dependencies: ["AsyncChat", "AsyncCore", "AsyncTLS"], path: "Protocols/SMTP"),
 
         // The programs' shared command-line frame (scripted-peer's too): flags,
         // exit statuses, logs, listening and stopping.
-        .target(name: "ExampleSupport", dependencies: ["AsyncCore", "ProtocolTesting"], path: "Examples/ExampleSupport"),
+        .target(name: "ExampleSupport", dependencies: ["AsyncCore", "AsyncTLS", "ProtocolTesting"], path: "Examples/ExampleSupport"),
         .executableTarget(name: "echo-server", dependencies: ["AsyncChat", "AsyncCore", "Echo", "ExampleSupport"], path: "Examples/echo-server"),
         .executableTarget(name: "echo-client", dependencies: ["AsyncCore", "AsyncChat", "ExampleSupport"], path: "Examples/echo-client"),
-        .executableTarget(name: "http-client", dependencies: ["AsyncCore", "ExampleSupport"], path: "Examples/http-client"),
+        .executableTarget(name: "http-client", dependencies: ["AsyncCore", "AsyncTLS", "ExampleSupport"], path: "Examples/http-client"),
         .executableTarget(name: "chat-server", dependencies: ["Chat", "AsyncCore", "ExampleSupport"], path: "Examples/chat-server"),
         .executableTarget(name: "smtp-server", dependencies: ["AsyncCore", "SMTP", "ExampleSupport"], path: "Examples/smtp-server"),
 
@@ -55,14 +67,15 @@ let package = Package(
 
         // What the test targets share: child processes, built products,
         // temporary directories, deadlines, a seeded generator.
-        .target(name: "TestSupport", dependencies: ["AsyncCore"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["AsyncCore"], path: "Tests/TestSupport", exclude: ["Certificates"]),
 
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "AsyncCoreTests", dependencies: ["AsyncCore", "TestSupport", "emfile-probe", "loop-bound-probe"]),
         .testTarget(name: "AsyncChatTests", dependencies: ["AsyncChat", "TestSupport"]),
+        .testTarget(name: "AsyncTLSTests", dependencies: ["AsyncTLS", "AsyncChat", "TestSupport"]),
         .testTarget(
             name: "ProtocolTestingTests",
-            dependencies: ["ProtocolTesting", "AsyncChat", "TestSupport"],
+            dependencies: ["ProtocolTesting", "AsyncChat", "AsyncTLS", "TestSupport"],
             exclude: ["Transcripts"]
         ),
         .testTarget(name: "EchoTests", dependencies: ["Echo", "AsyncChat", "AsyncCore", "ProtocolTesting", "TestSupport"], exclude: ["Transcripts"]),
@@ -73,7 +86,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SMTPTests",
-            dependencies: ["SMTP", "AsyncCore", "ProtocolTesting", "TestSupport", "scripted-peer"],
+            dependencies: ["SMTP", "AsyncCore", "AsyncTLS", "ProtocolTesting", "TestSupport", "scripted-peer", "smtp-server"],
             exclude: ["Transcripts"]
         ),
         .testTarget(name: "FaultTests", dependencies: ["AsyncCore", "TestSupport", "fault-probe"]),
@@ -84,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "SampleTests",
             dependencies: [
-                "AsyncChat", "AsyncCore", "ProtocolTesting", "Echo", "Chat", "SMTP", "TestSupport",
+                "AsyncChat", "AsyncCore", "AsyncTLS", "ProtocolTesting", "Echo", "Chat", "SMTP", "TestSupport",
                 "sample-dispatcher-echo", "sample-loop-thread", "sample-echo-server", "sample-chat-server", "sample-smtp-maildir",
             ],
             exclude: ["Samples/Transcripts"]

@@ -1,4 +1,5 @@
 import AsyncCore
+import AsyncTLS
 import Echo
 import ExampleSupport
 
@@ -6,7 +7,8 @@ import ExampleSupport
 struct EchoServerSettings {
     static let usage = """
         usage: echo-server [--host HOST] [--port PORT] [--mode MODE] [--async] [--max-pending BYTES]
-                           [--max-line BYTES] [--proxy-protocol CIDR,...] [--threads N] [--quiet]
+                           [--max-line BYTES] [--proxy-protocol CIDR,...] [--threads N]
+                           [--tls-cert FILE --tls-key FILE] [--quiet]
 
         Echoes back what each client sends, until SIGINT or SIGTERM.
 
@@ -26,14 +28,20 @@ struct EchoServerSettings {
                                (v1 or v2) naming the client: 127.0.0.0/8,::1/128
           --threads N          event loops, each on a thread of its own; the
                                clients are shared out among them in turn (default 1)
+        \(CertificateFlags.usage)
           -q, --quiet          log nothing
           -h, --help           show this help
 
         The first line on standard output is "listening on HOST:PORT", with the
         port actually bound. Standard error gets a line for each client
         connected or disconnected, each line rejected as too long, and each
-        client paused for not reading its echo (and resumed), starting with
-        the client's address: "echo-server: 127.0.0.1:50312: connected".
+        client paused for not reading its echo (and resumed), and each
+        connection that failed (a TLS handshake), starting with the client's
+        address: "echo-server: 127.0.0.1:50312: connected".
+
+        With --tls-cert and --tls-key, clients speak TLS from the first byte
+        (try: openssl s_client -connect 127.0.0.1:7007). TLS needs a build
+        with the package's TLS trait: swift build --traits TLS.
 
         Exit status: 0 after SIGINT or SIGTERM; 1 when the server cannot run
         (the address is taken, say); 2 for a bad command line.
@@ -45,6 +53,7 @@ struct EchoServerSettings {
     var threads = 1
     var quiet = false
     var proxyProtocol: ProxyProtocol?
+    var certificate = CertificateFlags()
     /// Serve through the async/await API rather than the callback channel.
     var async = false
 
@@ -53,6 +62,7 @@ struct EchoServerSettings {
         var maxPendingOutput = EchoOptions.defaultMaxPendingOutput
         var maxLineLength = EchoOptions.defaultMaxLineLength
         while let argument = scanner.next() {
+            if try certificate.take(argument, from: &scanner) { continue }
             switch argument {
             case .flag("--host"):
                 address.host = try scanner.host(for: "--host")
@@ -83,8 +93,12 @@ struct EchoServerSettings {
                 throw UsageError("unexpected argument '\(text)'")
             }
         }
+        try certificate.validate()
         if async, mode != .line {
             throw UsageError("--async serves the line mode only, not --mode \(mode)")
+        }
+        if async, certificate.isSet {
+            throw UsageError("--async serves plain TCP only, not with --tls-cert")
         }
         do {
             options = try EchoOptions(maxPendingOutput: maxPendingOutput, maxLineLength: maxLineLength)
@@ -98,10 +112,11 @@ extension EchoServerSettings {
     /// The server of one loop: the callback echo, or with `async` the line
     /// echo on async connections.
     static func makeServer(
-        mode: EchoMode, options: EchoOptions, async: Bool, onEvent: (@Sendable (EchoEvent) -> Void)?, loop: EventLoop
+        mode: EchoMode, options: EchoOptions, tls: TLSContext?, async: Bool, onEvent: (@Sendable (EchoEvent) -> Void)?,
+        loop: EventLoop
     ) -> Dispatcher {
         if async { return AsyncEchoServer(options: options, onEvent: onEvent, loop: loop) }
-        let server = EchoServer(mode: mode, options: options, loop: loop)
+        let server = EchoServer(mode: mode, options: options, tls: tls, loop: loop)
         server.onEvent = onEvent
         return server
     }

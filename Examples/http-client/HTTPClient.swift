@@ -1,4 +1,5 @@
 import AsyncCore
+import AsyncTLS
 import ExampleSupport
 
 /// The asyncore documentation's HTTP client: connect, send one HTTP/1.0 GET,
@@ -14,11 +15,18 @@ final class HTTPClient: Dispatcher {
     private var request: [UInt8]
     private let hookLog: ((String) -> Void)?
     private var deadline: LoopTimer?
+    /// For https: the context, and the host the certificate must be issued for.
+    private let tls: (context: TLSContext, host: String)?
 
-    /// With a nil `timeout`, the client waits as long as the server keeps the connection.
-    init(url: HTTPURL, address: SocketAddress, timeout: Duration?, loop: EventLoop, hookLog: ((String) -> Void)?) throws(SystemError) {
+    /// With a nil `timeout`, the client waits as long as the server keeps
+    /// the connection; with `tls`, it speaks TLS once connected.
+    init(
+        url: HTTPURL, address: SocketAddress, tls: TLSContext?, timeout: Duration?, loop: EventLoop,
+        hookLog: ((String) -> Void)?
+    ) throws(SystemError) {
         request = Array("GET \(url.target) HTTP/1.0\r\nHost: \(url.hostHeader)\r\n\r\n".utf8)
         self.hookLog = hookLog
+        self.tls = tls.map { ($0, url.host) }
         super.init(loop: loop)
         hookLog?("connecting to \(address)")
         try connect(to: address)
@@ -42,6 +50,10 @@ final class HTTPClient: Dispatcher {
 
     override func handleConnect() throws {
         hookLog?("handleConnect()")
+        if let tls, let socket {
+            try upgrade(to: TLSLayer(socket: socket, context: tls.context, serverName: tls.host))
+            hookLog?("TLS handshake with \(tls.host) started")
+        }
     }
 
     override func handleWrite() throws {

@@ -1,7 +1,10 @@
 import ExampleSupport
 
-/// An `http://host[:port][/path]` URL, split into what the request needs.
+/// An `http://host[:port][/path]` or `https://...` URL, split into what the
+/// request needs.
 struct HTTPURL: CustomStringConvertible {
+    /// True for `https://`: the fetch goes over TLS.
+    let isSecure: Bool
     /// The host as written, without IPv6 brackets.
     let host: String
     let port: UInt16
@@ -10,11 +13,13 @@ struct HTTPURL: CustomStringConvertible {
     let target: String
     let description: String
 
-    /// The `Host` header's value: the host, and the port unless it is 80.
+    /// The `Host` header's value: the host, and the port unless it is the scheme's.
     var hostHeader: String {
         let name = host.contains(":") ? "[\(host)]" : host
-        return port == 80 ? name : "\(name):\(port)"
+        return port == defaultPort ? name : "\(name):\(port)"
     }
+
+    private var defaultPort: UInt16 { isSecure ? 443 : 80 }
 
     /// - Throws: ``UsageError`` naming what is wrong with `text`.
     init(parsing text: String) throws(UsageError) {
@@ -22,14 +27,12 @@ struct HTTPURL: CustomStringConvertible {
         guard text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
             throw UsageError("the URL must be printable ASCII without spaces: '\(text)'")
         }
-        let scheme = "http://"
-        guard text.lowercased().hasPrefix(scheme) else {
-            if text.lowercased().hasPrefix("https://") {
-                throw UsageError("only http:// URLs are supported (this client has no TLS): \(text)")
-            }
-            throw UsageError("not an http:// URL: '\(text)'")
+        let lowercased = text.lowercased()
+        isSecure = lowercased.hasPrefix("https://")
+        guard isSecure || lowercased.hasPrefix("http://") else {
+            throw UsageError("not an http:// or https:// URL: '\(text)'")
         }
-        let rest = text.dropFirst(scheme.count)
+        let rest = text.dropFirst(isSecure ? 8 : 7)
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
         let authority = rest[..<authorityEnd]
         var path = rest[authorityEnd...]
@@ -62,7 +65,7 @@ struct HTTPURL: CustomStringConvertible {
             }
             port = number
         } else {
-            port = 80
+            port = isSecure ? 443 : 80
         }
     }
 }

@@ -1,4 +1,5 @@
 import AsyncCore
+import AsyncTLS
 import ExampleSupport
 
 CommandLineProgram.run(name: "http-client", usage: HTTPClientSettings.usage) { arguments in
@@ -8,12 +9,13 @@ CommandLineProgram.run(name: "http-client", usage: HTTPClientSettings.usage) { a
     let hookLog: ((String) -> Void)? = settings.verbose ? { log("\(url): \($0)") } : nil
     let rootLog = { (line: String) in if settings.verbose { log("root: \(line)") } }
 
+    let tls = url.isSecure ? try TLSContext(trust: settings.trust) : nil
     let addresses = try SocketAddress.resolve(host: url.host, port: url.port)
     let loop = try EventLoop()
     loop.logger = log.write
     // Try each address the name resolved to, as long as the connection itself fails.
     for (index, address) in addresses.enumerated() {
-        let client = try HTTPClient(url: url, address: address, timeout: settings.timeout, loop: loop, hookLog: hookLog)
+        let client = try HTTPClient(url: url, address: address, tls: tls, timeout: settings.timeout, loop: loop, hookLog: hookLog)
         rootLog("LOOP STARTING")
         try loop.run()
         rootLog("LOOP DONE")

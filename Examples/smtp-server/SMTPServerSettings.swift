@@ -8,7 +8,8 @@ struct SMTPServerSettings {
         usage: smtp-server [--host HOST] [--port PORT | --unix PATH] [--hostname NAME]
                            [--maildir DIR | --discard] [--lmtp] [--size BYTES] [--smtputf8]
                            [--chunking] [--enhanced-status-codes] [--timeout DURATION] [--proxy-protocol CIDR,...]
-                           [--threads N] [--quiet]
+                           [--threads N] [--tls-cert FILE --tls-key FILE [--require-tls | --implicit-tls]]
+                           [--auth-file FILE [--auth-without-tls] [--require-auth]] [--quiet]
 
         An SMTP or LMTP mail sink: prints each message as CPython's smtpd
         DebuggingServer does, stores it in a Maildir, or drops it, until SIGINT
@@ -39,6 +40,17 @@ struct SMTPServerSettings {
                                (v1 or v2) naming the client: 127.0.0.0/8,::1/128
           --threads N          event loops, each on a thread of its own; the
                                clients are shared out among them in turn (default 1)
+        \(CertificateFlags.usage)
+          --require-tls        answer 530 to every command but EHLO, HELO, NOOP,
+                               STARTTLS and QUIT until the client has started TLS
+          --implicit-tls       speak TLS from the first byte (submissions, port 465
+                               style) instead of offering STARTTLS
+          --auth-file FILE     offer AUTH PLAIN and LOGIN (RFC 4954) over TLS, with
+                               the users and passwords of FILE, one user:password a
+                               line (# starts a comment)
+          --auth-without-tls   offer AUTH without TLS too (passwords cross the
+                               network in the clear: for tests only)
+          --require-auth       answer 530 to MAIL until the client has authenticated
           -q, --quiet          log nothing
           -h, --help           show this help
 
@@ -50,6 +62,12 @@ struct SMTPServerSettings {
         "smtp-server: disconnect from unknown[127.0.0.1] ehlo=1 mail=1 rcpt=1
         data=1 quit=1 commands=5". On SIGINT or SIGTERM the server stops
         accepting, answers 421 to open sessions and exits.
+
+        With --tls-cert and --tls-key the server offers STARTTLS (RFC 3207), or
+        with --implicit-tls serves TLS from the first byte; try it with
+        "openssl s_client -starttls smtp -connect 127.0.0.1:8025". TLS needs a
+        build with the package's TLS trait: swift build --traits TLS. AUTH
+        logs the user that authenticated, never a password.
 
         Exit status: 0 after SIGINT or SIGTERM; 1 when the server cannot run
         (the address is taken, the Maildir cannot be made, say); 2 for a bad
@@ -76,6 +94,9 @@ struct SMTPServerSettings {
     var threads = 1
     var quiet = false
     var proxyProtocol: ProxyProtocol?
+    var certificate = CertificateFlags()
+    /// The `user:password` file for AUTH.
+    var authFile: String?
     /// What the sessions advertise and enforce.
     var configuration: SMTPConfiguration
 
@@ -90,7 +111,12 @@ struct SMTPServerSettings {
         var lmtp = false
         var chunking = false
         var enhancedStatusCodes = false
+        var requireTLS = false
+        var implicitTLS = false
+        var authWithoutTLS = false
+        var requireAuth = false
         while let argument = scanner.next() {
+            if try certificate.take(argument, from: &scanner) { continue }
             switch argument {
             case .flag("--host"):
                 address.host = try scanner.host(for: "--host")
@@ -120,6 +146,16 @@ struct SMTPServerSettings {
                 proxyProtocol = try scanner.proxyProtocol(for: "--proxy-protocol")
             case .flag("--threads"):
                 threads = try scanner.integer(for: "--threads", in: 1...1024)
+            case .flag("--require-tls"):
+                requireTLS = true
+            case .flag("--implicit-tls"):
+                implicitTLS = true
+            case .flag("--auth-file"):
+                authFile = try scanner.value(for: "--auth-file")
+            case .flag("--auth-without-tls"):
+                authWithoutTLS = true
+            case .flag("--require-auth"):
+                requireAuth = true
             case .flag("--quiet"), .flag("-q"):
                 quiet = true
             case .flag(let flag):
@@ -134,7 +170,20 @@ struct SMTPServerSettings {
         case (nil, false): delivery = .print
         case (_?, true): throw UsageError("--maildir and --discard exclude each other")
         }
+        try certificate.validate()
+        if (requireTLS || implicitTLS), !certificate.isSet {
+            throw UsageError("\(requireTLS ? "--require-tls" : "--implicit-tls") needs --tls-cert and --tls-key")
+        }
+        guard !(requireTLS && implicitTLS) else { throw UsageError("--require-tls and --implicit-tls exclude each other") }
+        if authFile == nil, authWithoutTLS || requireAuth {
+            throw UsageError("\(requireAuth ? "--require-auth" : "--auth-without-tls") needs --auth-file")
+        }
+        if lmtp, certificate.isSet || authFile != nil { throw UsageError("--lmtp takes no TLS or AUTH flags") }
         configuration = SMTPConfiguration(hostname: hostname)
+        configuration.requireTLS = requireTLS
+        configuration.implicitTLS = implicitTLS
+        configuration.allowsAuthenticationWithoutTLS = authWithoutTLS
+        configuration.requireAuthentication = requireAuth
         configuration.maxMessageSize = size == 0 ? nil : size
         configuration.enableSMTPUTF8 = smtputf8
         configuration.commandTimeout = timeout

@@ -8,6 +8,8 @@ import SMTP
 CommandLineProgram.run(name: "smtp-server", usage: SMTPServerSettings.usage) { arguments in
     var settings = try SMTPServerSettings(arguments)
     let log = Log(program: "smtp-server", quiet: settings.quiet)
+    settings.configuration.tls = try settings.certificate.context()
+    if let path = settings.authFile { settings.configuration.authenticator = try PasswordFile.read(path) }
     let openFileLimit = ServerLifetime.raiseOpenFileLimit()
     // Quiet, the log lines are not even made: a load test delivers thousands a second.
     if !settings.quiet { settings.configuration.sessionLog = log.write }
@@ -48,7 +50,21 @@ CommandLineProgram.run(name: "smtp-server", usage: SMTPServerSettings.usage) { a
         group.stopAccepting()
         for server in servers { server.handle.execute { server.value.shutDown() } }
     }
-    log("open-file limit \(openFileLimit), \(settings.threads) loop thread\(settings.threads == 1 ? "" : "s")")
+    log("open-file limit \(openFileLimit), \(settings.threads) loop thread\(settings.threads == 1 ? "" : "s")\(securitySummary(settings))")
     Console.printLine("listening on \(address)")
     try lifetime.run()
+}
+
+/// What the log's start line says about TLS and AUTH: ", STARTTLS, AUTH for 2 users".
+private func securitySummary(_ settings: SMTPServerSettings) -> String {
+    let configuration = settings.configuration
+    var parts: [String] = []
+    if configuration.tls != nil {
+        parts.append(configuration.implicitTLS ? "TLS from the first byte" : configuration.requireTLS ? "STARTTLS required" : "STARTTLS")
+    }
+    if let table = configuration.authenticator as? SMTPPasswordTable {
+        let count = table.users.count
+        parts.append("AUTH for \(count) user\(count == 1 ? "" : "s")\(configuration.allowsAuthenticationWithoutTLS ? " (also without TLS)" : "")")
+    }
+    return parts.map { ", " + $0 }.joined()
 }

@@ -10,6 +10,7 @@ import AsyncCore
 /// // 127.0.0.1:50312: line rejected: longer than 65536 bytes
 /// // 127.0.0.1:50312: not reading its echo: paused at 1048576 unsent bytes
 /// // 127.0.0.1:50312: reading again: 524288 unsent bytes
+/// // 127.0.0.1:50313: failed: TLS handshake failed: wrong version number
 /// // 127.0.0.1:50312: disconnected
 /// ```
 /// Echoed lines and bytes are not events: they are the server's whole
@@ -29,6 +30,9 @@ public struct EchoEvent: Sendable, Hashable, CustomStringConvertible {
         case readingPaused(pendingBytes: Int)
         /// The client read enough of its echo: the server reads from it again.
         case readingResumed(pendingBytes: Int)
+        /// The connection failed and was closed: a TLS handshake that failed
+        /// or took too long, say; `reason` says why.
+        case failed(reason: String)
     }
 
     /// The client's address (as the listening socket accepted it).
@@ -50,6 +54,7 @@ public struct EchoEvent: Sendable, Hashable, CustomStringConvertible {
         case .lineRejected(let limit): return "\(who): line rejected: longer than \(limit) bytes"
         case .readingPaused(let pending): return "\(who): not reading its echo: paused at \(pending) unsent bytes"
         case .readingResumed(let pending): return "\(who): reading again: \(pending) unsent bytes"
+        case .failed(let reason): return "\(who): failed: \(reason)"
         }
     }
 }

@@ -55,6 +55,12 @@ public final class LineEchoChannel: ChatChannel {
         push(tail)
     }
 
+    /// A failed connection (a TLS handshake, say) is reported, then closed.
+    public override func handleError(_ error: any Error) {
+        onEvent?(.failed(reason: "\(error)"))
+        close()
+    }
+
     public override func close() {
         let wasOpen = isOpen
         super.close()

@@ -61,6 +61,12 @@ public final class RawEchoHandler: DispatcherWithSend {
         close()
     }
 
+    /// A failed connection (a TLS handshake, say) is reported, then closed.
+    public override func handleError(_ error: any Error) {
+        onEvent?(.failed(reason: "\(error)"))
+        close()
+    }
+
     public override func close() {
         let wasOpen = isOpen
         super.close()

@@ -1,5 +1,6 @@
 import AsyncChat
 import AsyncCore
+import AsyncTLS
 
 /// One client connection of an SMTP or LMTP server: frames input for an
 /// ``SMTPSession``, puts each stage to the handler's hooks and sends the
@@ -57,9 +58,11 @@ public final class SMTPChannel: ChatChannel {
     private var spareAnswer: SMTPAnswer?
 
     /// Serves `socket` (a connected socket, made non-blocking here), asks the
-    /// handler about the connection and sends the greeting.
+    /// handler about the connection and sends the greeting; with
+    /// ``SMTPConfiguration/implicitTLS``, over TLS from the first byte.
     /// - Throws: ``SMTPConfigurationError`` for an unusable configuration,
-    ///   `SystemError` when the socket cannot be adopted.
+    ///   `SystemError` when the socket cannot be adopted, `TLSError` when
+    ///   TLS cannot start.
     public init(
         socket: Socket, peer: SocketAddress, configuration: SMTPConfiguration,
         handler: any SMTPHandler, loop: EventLoop
@@ -68,11 +71,21 @@ public final class SMTPChannel: ChatChannel {
             socket.close()
             throw problem
         }
-        session = SMTPSession(configuration: configuration, peer: peer, keepsContent: handler.keepsContent)
+        let implicitTLS = configuration.implicitTLS ? configuration.tls : nil
+        session = SMTPSession(
+            configuration: configuration, peer: peer, keepsContent: handler.keepsContent, isSecure: implicitTLS != nil)
         self.handler = handler
         self.peer = peer
         log = configuration.sessionLog.map { SMTPSessionLog(write: $0, client: peer) }
         try super.init(socket: socket, loop: loop)
+        if let implicitTLS {
+            do {
+                try upgrade(to: TLSLayer(socket: socket, context: implicitTLS))
+            } catch {
+                super.close()
+                throw error
+            }
+        }
         terminator = .crlf
         idleTimeout = configuration.commandTimeout
         log?.connected()
@@ -129,6 +142,13 @@ public final class SMTPChannel: ChatChannel {
         push(session.timedOut().encoded)
         abandonTransactions()
         closeWhenDone()
+    }
+
+    /// The connection failed (a TLS handshake that failed or took too long):
+    /// one log line says why, and the connection closes.
+    public override func handleError(_ error: any Error) {
+        log?.failed(error, after: session.verb)
+        reportClose()
     }
 
     /// The client left mid-line or mid-DATA: the partial line or message is
@@ -230,6 +250,10 @@ public final class SMTPChannel: ChatChannel {
             log?.replied(reply, session: session)
             push(reply.encoded)
             closeWhenDone()
+        case .replyAndStartTLS(let reply):
+            log?.replied(reply, session: session)
+            push(reply.encoded)
+            startTLS()
         case .ask(let question):
             let handler = self.handler
             consult(.session) { answer in
@@ -245,6 +269,21 @@ public final class SMTPChannel: ChatChannel {
             }
         }
         abandonTransactions()
+        if let authentication = session.lastAuthentication {
+            session.lastAuthentication = nil
+            log?.authenticated(mechanism: authentication.mechanism, user: authentication.user)
+        }
+    }
+
+    /// TLS starts once the 220 is sent; what the client sent after STARTTLS
+    /// in the clear is dropped, never read as if it came over TLS.
+    private func startTLS() {
+        guard let socket, let context = session.configuration.tls else { return }
+        do {
+            upgradeWhenDone(to: try TLSLayer(socket: socket, context: context))
+        } catch {
+            handleError(error)
+        }
     }
 
     private func abandonTransactions() {

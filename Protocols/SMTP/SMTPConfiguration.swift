@@ -1,3 +1,4 @@
+import AsyncTLS
 import Glibc
 
 /// What an ``SMTPServer`` and its sessions advertise and enforce.
@@ -56,6 +57,29 @@ public struct SMTPConfiguration: Sendable {
     /// `disconnect from ... commands=5`), never message content; nil, the
     /// default, logs nothing. Called on the event loop's thread.
     public var sessionLog: (@Sendable (String) -> Void)?
+    /// The server's certificate and key: with it, the server offers
+    /// `STARTTLS` (RFC 3207) after EHLO, or speaks TLS from the first byte
+    /// with ``implicitTLS``. nil, the default: no TLS.
+    public var tls: TLSContext?
+    /// Speak TLS from the first byte, before the greeting (submissions on
+    /// port 465, RFC 8314); needs ``tls``. Default: false.
+    public var implicitTLS = false
+    /// Until TLS is up, answer every command but EHLO, HELO, NOOP, STARTTLS
+    /// and QUIT with `530 5.7.0 Must issue a STARTTLS command first`; needs
+    /// ``tls``. Default: false.
+    public var requireTLS = false
+    /// Checks the credentials of `AUTH PLAIN` and `AUTH LOGIN` (RFC 4954);
+    /// with it, EHLO offers `AUTH PLAIN LOGIN` once TLS is up. nil, the
+    /// default: no AUTH.
+    public var authenticator: (any SMTPAuthenticator)?
+    /// Offer and accept AUTH without TLS, where passwords cross the network
+    /// readable by anyone on the way. Default: false: AUTH in plaintext is
+    /// answered `538 5.7.11`.
+    public var allowsAuthenticationWithoutTLS = false
+    /// Answer MAIL with `530 5.7.0 Authentication required` until the client
+    /// has authenticated (a submission server); needs ``authenticator``.
+    /// Default: false.
+    public var requireAuthentication = false
     /// Seconds since the epoch, for the date of `Received:` headers. Default: `time()`.
     public var wallClock: @Sendable () -> Int = { Int(time(nil)) }
 
@@ -70,6 +94,8 @@ public struct SMTPConfiguration: Sendable {
         if let size = maxMessageSize, size < 0 { return .negativeLimit("maxMessageSize") }
         if let count = maxRecipients, count < 1 { return .negativeLimit("maxRecipients") }
         if maxCommandLength < 1 { return .negativeLimit("maxCommandLength") }
+        if tls == nil, implicitTLS || requireTLS { return .tlsWithoutCertificate }
+        if authenticator == nil, requireAuthentication { return .authenticationWithoutAuthenticator }
         return nil
     }
 
@@ -80,6 +106,13 @@ public struct SMTPConfiguration: Sendable {
         let allowance = (maxMessageSize != nil ? 26 : 0) + (enableSMTPUTF8 ? 10 : 0)
         return maxCommandLength > Int.max - allowance ? .max : maxCommandLength + allowance
     }
+
+    /// The longest AUTH command or response line: RFC 4954 section 4 asks
+    /// servers to take 12288 octets.
+    var authLineLength: Int { max(maxCommandLength, 12288) }
+
+    /// AUTH is on the table at all: an authenticator, and SMTP (LMTP has no AUTH).
+    var offersAuthentication: Bool { authenticator != nil && dialect == .smtp }
 
     /// This machine's host name, or "localhost".
     public static func systemHostname() -> String {
@@ -96,11 +129,17 @@ public enum SMTPConfigurationError: Error, Hashable, Sendable, CustomStringConve
     case decodeDataWithSMTPUTF8
     /// A limit is zero or negative where that means nothing.
     case negativeLimit(String)
+    /// `implicitTLS` or `requireTLS` was set without `tls`.
+    case tlsWithoutCertificate
+    /// `requireAuthentication` was set without an `authenticator`.
+    case authenticationWithoutAuthenticator
 
     public var description: String {
         switch self {
         case .decodeDataWithSMTPUTF8: return "decodeData and enableSMTPUTF8 cannot be set at the same time"
         case .negativeLimit(let name): return "\(name) must be positive"
+        case .tlsWithoutCertificate: return "implicitTLS and requireTLS need a TLS context (a certificate and key)"
+        case .authenticationWithoutAuthenticator: return "requireAuthentication needs an authenticator"
         }
     }
 }

@@ -8,6 +8,8 @@ struct SMTPExtensions: OptionSet, Sendable {
     static let chunking = SMTPExtensions(rawValue: 1 << 2)
     static let binaryMIME = SMTPExtensions(rawValue: 1 << 3)
     static let enhancedStatusCodes = SMTPExtensions(rawValue: 1 << 4)
+    static let startTLS = SMTPExtensions(rawValue: 1 << 5)
+    static let auth = SMTPExtensions(rawValue: 1 << 6)
 
     /// The extensions named by the lines of an EHLO reply after the first
     /// (each line's first word, in any case).
@@ -20,6 +22,8 @@ struct SMTPExtensions: OptionSet, Sendable {
             case "CHUNKING": offered.insert(.chunking)
             case "BINARYMIME": offered.insert(.binaryMIME)
             case "ENHANCEDSTATUSCODES": offered.insert(.enhancedStatusCodes)
+            case "STARTTLS": offered.insert(.startTLS)
+            case "AUTH": offered.insert(.auth)
             default: break
             }
         }

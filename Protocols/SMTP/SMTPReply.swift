@@ -157,6 +157,23 @@ extension SMTPReply {
     static let help = SMTPReply(250, helpCommands, enhancedCode: "2.0.0")
     static let helpUnknown = SMTPReply(501, helpCommands, enhancedCode: "5.5.4")
 
+    static let readyToStartTLS = SMTPReply(220, "Ready to start TLS", enhancedCode: "2.0.0")
+    static let startTLSSyntax = SMTPReply(501, "Syntax: STARTTLS", enhancedCode: "5.5.4")
+    static let tlsAlreadyActive = SMTPReply(503, "Error: TLS already active", enhancedCode: "5.5.1")
+    static let mustStartTLS = SMTPReply(530, "Must issue a STARTTLS command first", enhancedCode: "5.7.0")
+    static let authenticationRequired = SMTPReply(530, "Authentication required", enhancedCode: "5.7.0")
+    static let encryptionRequired = SMTPReply(
+        538, "Encryption required for requested authentication mechanism", enhancedCode: "5.7.11")
+    static let authSyntax = SMTPReply(501, "Syntax: AUTH mechanism [initial-response]", enhancedCode: "5.5.4")
+    static let authNeedsEHLO = SMTPReply(503, "Error: send EHLO first", enhancedCode: "5.5.1")
+    static let alreadyAuthenticated = SMTPReply(503, "Error: already authenticated", enhancedCode: "5.5.1")
+    static let authInTransaction = SMTPReply(503, "Error: MAIL transaction in progress", enhancedCode: "5.5.1")
+    static let unknownMechanism = SMTPReply(504, "Unrecognized authentication type", enhancedCode: "5.5.4")
+    static let authCancelled = SMTPReply(501, "Authentication cancelled", enhancedCode: "5.0.0")
+    static let undecodableResponse = SMTPReply(501, "Cannot decode response", enhancedCode: "5.5.2")
+    static let authenticated = SMTPReply(235, "Authentication successful", enhancedCode: "2.7.0")
+    static let badCredentials = SMTPReply(535, "Authentication credentials invalid", enhancedCode: "5.7.8")
+    static func authChallenge(_ text: String) -> SMTPReply { SMTPReply(334, text) }
     static func helpSyntax(_ text: String) -> SMTPReply { SMTPReply(250, "Syntax: " + text, enhancedCode: "2.0.0") }
     static func unknownCommand(_ command: String) -> SMTPReply {
         SMTPReply(500, "Error: command \"\(command)\" not recognized", enhancedCode: "5.5.2")

@@ -2,11 +2,14 @@
 // smtpd's order, and the questions they put to the handler.
 extension SMTPSession {
     mutating func command() -> SMTPSessionOutput {
+        if authExchange != nil { return authResponse() }
         verb = "unknown"
         if lineLength == 0 { return .reply(.badSyntax) }
         let verbEnd = line.firstIndex(of: 32) ?? line.endIndex
         let isMail = verbEnd == 4 && line[0] & 0xDF == 77 && line[1] & 0xDF == 65 && line[2] & 0xDF == 73 && line[3] & 0xDF == 76
-        let limit = isExtended && isMail ? configuration.extendedMailLength : configuration.maxCommandLength
+        let isAuth = verbEnd == 4 && line[0] & 0xDF == 65 && line[1] & 0xDF == 85 && line[2] & 0xDF == 84 && line[3] & 0xDF == 72
+        let limit = isExtended && isMail ? configuration.extendedMailLength
+            : isAuth && configuration.offersAuthentication ? configuration.authLineLength : configuration.maxCommandLength
         if lineLength > limit { return .reply(.lineTooLong) }
         if line.contains(13) || line.contains(10) { return .reply(.bareLineEnd) }
         guard let text = String(validating: line, as: UTF8.self) else { return .reply(.invalidUTF8) }
@@ -31,8 +34,16 @@ extension SMTPSession {
                 return unknownCommand(name)
             }
         }
+        if configuration.requireTLS, !isSecure, !isLMTP {
+            switch name {
+            case "EHLO", "HELO", "NOOP", "STARTTLS", "QUIT": break
+            default: return .reply(.mustStartTLS)
+            }
+        }
         switch name {
         case "HELO" where !isLMTP, "EHLO" where !isLMTP, "LHLO" where isLMTP: return hello(argument)
+        case "STARTTLS" where configuration.tls != nil && !isLMTP: return startTLS(argument)
+        case "AUTH" where configuration.offersAuthentication: return authenticate(argument)
         case "NOOP": return .reply(argument?.isEmpty == false ? .noopSyntax : .ok)
         case "QUIT":
             close()
@@ -68,16 +79,20 @@ extension SMTPSession {
         case .replyAndClose(let reply):
             if counted, countsCommands { counts.record(verb, accepted: reply.isPositive) }
             return .replyAndClose(decorated(reply))
+        case .replyAndStartTLS(let reply):
+            if counted, countsCommands { counts.record(verb, accepted: true) }
+            return .replyAndStartTLS(reply)
         case .replies(let replies):
             if counted, countsCommands { counts.record(verb, accepted: replies.contains { $0.isPositive }) }
             return .replies(replies.map { decorated($0) })
         case .reply(let reply):
-            if counted, countsCommands { counts.record(verb, accepted: reply.isPositive) }
+            // An AUTH exchange counts once, with its outcome, not at each challenge.
+            if counted, countsCommands, reply.code != 334 { counts.record(verb, accepted: reply.isPositive) }
             if reply.code == 421 {
                 close()
                 return .replyAndClose(decorated(reply))
             }
-            guard (500...504).contains(reply.code) || reply.code == 555 else { return .reply(decorated(reply)) }
+            guard (500...504).contains(reply.code) || reply.code == 555 || reply.code == 535 else { return .reply(decorated(reply)) }
             errorCount += 1
             guard let budget = configuration.maxErrors, errorCount > budget else { return .reply(decorated(reply)) }
             close()
@@ -154,6 +169,10 @@ extension SMTPSession {
             lines.append("CHUNKING")
             if !configuration.decodeData { lines.append("BINARYMIME") }
         }
+        if configuration.tls != nil, !isSecure, configuration.dialect == .smtp { lines.append("STARTTLS") }
+        if configuration.offersAuthentication, isSecure || configuration.allowsAuthenticationWithoutTLS {
+            lines.append("AUTH PLAIN LOGIN")
+        }
         if configuration.enhancedStatusCodes { lines.append("ENHANCEDSTATUSCODES") }
         lines.append("HELP")
         return lines
@@ -166,6 +185,7 @@ extension SMTPSession {
     private mutating func mail(_ argument: Substring?) -> SMTPSessionOutput {
         let syntaxError = SMTPSessionOutput.reply(isExtended ? .mailSyntaxExtended : .mailSyntax)
         guard let heloName else { return .reply(needHello) }
+        if configuration.requireAuthentication, authenticatedUser == nil { return .reply(.authenticationRequired) }
         guard let argument, let path = SMTPCommandText.strip(keyword: "FROM:", from: argument),
               let parsed = SMTPPath.parse(path) else { return syntaxError }
         let parameterText = SMTPCommandText.trimmed(parsed.rest)
@@ -192,22 +212,25 @@ extension SMTPSession {
         guard parameters.isEmpty else { return .reply(.unknownMailParameters) }
         let proposed = SMTPTransaction(
             client: peer, heloName: heloName, protocolName: protocolName(smtputf8: smtputf8), queueID: SMTPQueueID.next(),
-            mailFrom: parsed.address, mailOptions: options, requiresSMTPUTF8: smtputf8)
+            mailFrom: parsed.address, mailOptions: options, requiresSMTPUTF8: smtputf8, authenticatedUser: authenticatedUser)
         lastSender = parsed.address
         lastRecipient = nil
         pending = .mailFrom(proposed)
         return .ask(.mailFrom(proposed))
     }
 
-    /// The `with` of `Received:` (RFC 5321 section 4.4, RFC 6531 section 3.7.3).
+    /// The `with` of `Received:` (RFC 5321 section 4.4, RFC 6531 section
+    /// 3.7.3), with RFC 3848's `S` for TLS and `A` for AUTH after ESMTP.
     private func protocolName(smtputf8: Bool) -> String {
+        let name: String
         switch (configuration.dialect, isExtended, smtputf8) {
-        case (.lmtp, _, false): return "LMTP"
-        case (.lmtp, _, true): return "UTF8LMTP"
+        case (.lmtp, _, false): name = "LMTP"
+        case (.lmtp, _, true): name = "UTF8LMTP"
         case (.smtp, false, _): return "SMTP"
-        case (.smtp, true, false): return "ESMTP"
-        case (.smtp, true, true): return "UTF8SMTP"
+        case (.smtp, true, false): name = "ESMTP"
+        case (.smtp, true, true): name = "UTF8SMTP"
         }
+        return name + (isSecure ? "S" : "") + (authenticatedUser != nil ? "A" : "")
     }
 
     private mutating func recipient(_ argument: Substring?) -> SMTPSessionOutput {

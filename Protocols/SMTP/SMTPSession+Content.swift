@@ -69,8 +69,10 @@ extension SMTPSession {
         content = MessageContent(
             limit: configuration.maxMessageSize, allowance: allowance, expectedSize: max(declaredSize, lastMessageSize),
             keeps: keepsContent)
-        transaction?.serverName = configuration.hostname
-        transaction?.receivedAt = configuration.wallClock()
+        let hostname = configuration.hostname
+        let now = configuration.wallClock()
+        transaction?.serverName = hostname
+        transaction?.receivedAt = now
     }
 
     /// The message ended (its final dot, or `BDAT ... LAST`): the

@@ -64,6 +64,11 @@ public struct SMTPSession: Sendable {
     /// The transaction in progress: from an accepted MAIL to the end of its
     /// message or a reset.
     public internal(set) var transaction: SMTPTransaction?
+    /// True while the connection is encrypted: from the first byte with
+    /// implicit TLS, or once STARTTLS was answered 220.
+    public internal(set) var isSecure: Bool
+    /// The user an accepted AUTH named, or nil.
+    public internal(set) var authenticatedUser: String?
 
     let configuration: SMTPConfiguration
     let peer: SocketAddress
@@ -79,6 +84,11 @@ public struct SMTPSession: Sendable {
     /// The verb of the command being answered, for log lines and the
     /// default enhanced status code.
     var verb = ""
+    /// An AUTH exchange waiting for the client's next response line.
+    var authExchange: SMTPAuthExchange?
+    /// The mechanism of the last AUTH that ended, and the user when it
+    /// succeeded, for the log.
+    var lastAuthentication: (mechanism: String, user: String?)?
     /// Accepted and total commands by verb, for the disconnect log line;
     /// kept only when there is a log.
     var counts = SMTPCommandCounts()
@@ -117,13 +127,17 @@ public struct SMTPSession: Sendable {
 
     /// A session for a client at `peer`. `keepsContent` false hands the
     /// content out by ``takeNewContent()`` only (``SMTPHandler/keepsContent``);
-    /// a session that decodes data keeps it in any case.
-    public init(configuration: SMTPConfiguration, peer: SocketAddress, keepsContent: Bool = true) {
+    /// a session that decodes data keeps it in any case. `isSecure` is true
+    /// for a connection encrypted from the first byte (implicit TLS).
+    public init(configuration: SMTPConfiguration, peer: SocketAddress, keepsContent: Bool = true, isSecure: Bool = false) {
         self.configuration = configuration
         self.peer = peer
         self.keepsContent = keepsContent || configuration.decodeData
+        self.isSecure = isSecure
         countsCommands = configuration.sessionLog != nil
-        lineCapacity = min(configuration.extendedMailLength, .max - 1) + 1
+        let longest = configuration.offersAuthentication
+            ? max(configuration.extendedMailLength, configuration.authLineLength) : configuration.extendedMailLength
+        lineCapacity = min(longest, .max - 1) + 1
     }
 
     /// The 220 greeting to send first.

@@ -76,6 +76,20 @@ final class SMTPSessionLog {
         }
     }
 
+    /// An AUTH that ended: the user when it succeeded (never a password).
+    func authenticated(mechanism: String, user: String?) {
+        if let user {
+            write("\(client): sasl_method=\(mechanism), sasl_username=\(user)")
+        } else {
+            write("warning: \(client): SASL \(mechanism) authentication failed")
+        }
+    }
+
+    /// The connection failed, a TLS handshake say.
+    func failed(_ error: any Error, after verb: String) {
+        write("\(error) after \(verb.isEmpty ? "CONNECT" : verb) from \(client)")
+    }
+
     func lostConnection(after verb: String, timedOut: Bool) {
         write("\(timedOut ? "timeout" : "lost connection") after \(verb.isEmpty ? "CONNECT" : verb) from \(client)")
     }

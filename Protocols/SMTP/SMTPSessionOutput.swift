@@ -8,6 +8,11 @@ public enum SMTPSessionOutput: Sendable {
     case replies([SMTPReply])
     /// Send this reply, then close the connection (QUIT, or too many errors).
     case replyAndClose(SMTPReply)
+    /// Send this reply in the clear, then start TLS (`STARTTLS`): drop
+    /// whatever else the client sent before the handshake, and read nothing
+    /// more until TLS is up (`ChatChannel.upgradeWhenDone(to:)` does both).
+    /// The session has already forgotten the client's greeting.
+    case replyAndStartTLS(SMTPReply)
     /// Ask the handler, and give its decision to
     /// ``SMTPSession/answer(_:)``, which returns what to send. The session
     /// reads nothing more until then.

@@ -29,6 +29,8 @@ public struct SMTPTransaction: Sendable {
     public var rcptOptions: [String] = []
     /// The client asked for SMTPUTF8 in MAIL FROM.
     public var requiresSMTPUTF8: Bool
+    /// The user the client authenticated as (AUTH) before MAIL, or nil.
+    public var authenticatedUser: String?
     /// The server's host name, for `Received:`.
     public var serverName = ""
     /// When the content started (DATA or the first BDAT), in seconds since
@@ -47,8 +49,10 @@ public struct SMTPTransaction: Sendable {
     /// A transaction as a test or a custom session would build it.
     public init(
         client: SocketAddress, heloName: String, protocolName: String = "ESMTP", queueID: String,
-        mailFrom: String, mailOptions: [String] = [], recipients: [String] = [], requiresSMTPUTF8: Bool = false
+        mailFrom: String, mailOptions: [String] = [], recipients: [String] = [], requiresSMTPUTF8: Bool = false,
+        authenticatedUser: String? = nil
     ) {
+        self.authenticatedUser = authenticatedUser
         self.client = client
         self.heloName = heloName
         self.protocolName = protocolName

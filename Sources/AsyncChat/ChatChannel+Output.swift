@@ -18,7 +18,7 @@ extension ChatChannel {
             let report = try output.push(bytes, to: self, sendsAtOnce: input.delivery == .idle, limits: outputLimits)
             if !report.isEmpty { handle(report) }
         } catch {
-            handleError(error)
+            route(error)
             return false
         }
         return isOpen
@@ -93,8 +93,10 @@ extension ChatChannel {
     /// Input already received is dropped (the rest of the read the command
     /// came in, and anything held back), and nothing more is read until the
     /// layer is in place, so no byte sent in the clear is ever read as if it
-    /// came through the layer: what the peer sent before it could have read
-    /// the announcing reply is discarded too. Later pushes go through the layer.
+    /// came through the layer: what the peer sent before the announcing
+    /// reply left is discarded too, as it leaves. What the peer sends once
+    /// it has read the reply (a TLS ClientHello, however fast) goes to the
+    /// layer. Later pushes go through the layer.
     ///
     /// ```swift
     /// override func foundTerminator() throws {
@@ -115,14 +117,13 @@ extension ChatChannel {
     }
 
     private func startLayer(_ layer: TransportLayer) {
-        // The reply announcing the upgrade has just left: whatever the peer
-        // sent before it could read that reply is plaintext from before the
-        // upgrade, and must not reach the layer as if it came through it.
-        discardUnreadInput()
+        // Plaintext the peer sent before the announcing reply left was
+        // dropped as it left (ChannelOutput.flush); what came after is the
+        // layer's. Nothing was read meanwhile: the upgrade held input back.
         do {
             try upgrade(to: layer)
         } catch {
-            handleError(error)
+            route(error)
             return
         }
         // Input waited for the layer; output queued behind the marker goes through it.
@@ -167,7 +168,7 @@ extension ChatChannel {
         do {
             try flushOutput()
         } catch {
-            handleError(error)
+            route(error)
         }
     }
 

@@ -1,3 +1,5 @@
+import AsyncTLS
+
 /// One connection of a dialogue, and the steps it takes.
 ///
 /// A dialogue with one connection uses the default client; several clients
@@ -60,6 +62,38 @@ public struct Client: Hashable, Sendable, CustomStringConvertible {
     /// Sends exactly `bytes`, adding nothing (transcript: `C< raw\r\n\x00`).
     public func send(bytes: [UInt8], file: String = #fileID, line: Int = #line) -> DialogueStep {
         step(.sendBytes(bytes), file, line)
+    }
+
+    /// The server name ``startTLS(serverName:trust:file:line:)`` checks by default.
+    public static let defaultTLSServerName = "localhost"
+
+    /// Switches the connection to TLS now, as a client after the server's
+    /// reply to STARTTLS, or first thing for a server that speaks TLS from
+    /// the first byte (transcript: `C^`, or `C^ NAME` for another server
+    /// name). The step waits for the handshake to finish; later sends and
+    /// expectations go through TLS, chunked as before. Anything the server
+    /// sent in the clear that no step consumed fails the step: a server must
+    /// say nothing between its go-ahead and the handshake.
+    ///
+    /// ```swift
+    /// let dialogue = Dialogue {
+    ///     client.expect(matching: "220 .*")
+    ///     client.send("STARTTLS")
+    ///     client.expect("220 Ready to start TLS")
+    ///     client.startTLS()
+    ///     client.send("EHLO there")
+    /// }
+    /// ```
+    ///
+    /// `serverName` is sent as SNI, and is the name the certificate must be
+    /// issued for when `trust` checks it; by default `trust` accepts any
+    /// certificate (the kit tests the protocol, not the server's
+    /// certificate). Needs a build with the package's `TLS` trait; without
+    /// it the step fails saying so.
+    public func startTLS(
+        serverName: String = Client.defaultTLSServerName, trust: TLSTrust = .anyCertificate, file: String = #fileID, line: Int = #line
+    ) -> DialogueStep {
+        step(.startTLS(serverName: serverName, trust: trust), file, line)
     }
 
     /// Shuts down the sending direction: the server reads end of input and

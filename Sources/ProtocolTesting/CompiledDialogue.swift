@@ -45,6 +45,7 @@ struct CompiledDialogue {
         var connection = Connection.notConnected
         var stoppedReading: StepLocation?
         var shutOutput: StepLocation?
+        var startedTLS: StepLocation?
     }
 
     static func compile(_ steps: [DialogueStep], deadline initialDeadline: Duration) throws(Problem) -> CompiledDialogue {
@@ -94,7 +95,7 @@ struct CompiledDialogue {
             case .expectAnyOrder(let matches):
                 guard !matches.isEmpty else { throw Problem(location: location, message: "an any-order group needs at least one line") }
                 for match in matches { try checkPattern(match, at: location) }
-            case .connect, .shutdownOutput, .close, .stopReading, .resumeReading, .expectClose, .skipToClose:
+            case .connect, .shutdownOutput, .close, .stopReading, .resumeReading, .expectClose, .skipToClose, .startTLS:
                 break
             }
             if !payload.isEmpty, let client = step.client {
@@ -152,6 +153,14 @@ struct CompiledDialogue {
             state.shutOutput = location
         case .close:
             state.connection = .ended(location, "C=")
+        case .startTLS:
+            if let at = state.startedTLS {
+                throw Problem(location: location, message: "\(client) already switched to TLS at \(at)")
+            }
+            if let at = state.shutOutput {
+                throw Problem(location: location, message: "\(client) shut down its output at \(at) (C-) and cannot start TLS")
+            }
+            state.startedTLS = location
         case .stopReading:
             if let at = state.stoppedReading {
                 throw Problem(location: location, message: "\(client) already stopped reading at \(at)")

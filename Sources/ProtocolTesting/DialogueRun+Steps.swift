@@ -49,6 +49,8 @@ extension DialogueRun {
             clock?.advance(by: duration)
             try settle()
             record(instruction)
+        case .startTLS(let serverName, let trust):
+            try startTLS(step.client ?? Client(), serverName: serverName, trust: trust, instruction)
         case .setDeadline, .setLineEnding, .setChunking:
             break
         }
@@ -108,7 +110,9 @@ extension DialogueRun {
             let start = offset
             let outcome = bytes.withUnsafeBytes { raw in
                 Result { () throws(SystemError) -> Int? in
-                    try socket.send(UnsafeRawBufferPointer(rebasing: raw[(start - bytes.startIndex)...]))
+                    let rest = UnsafeRawBufferPointer(rebasing: raw[(start - bytes.startIndex)...])
+                    if let layer = scripted.transportLayer { return try layer.write(rest) }
+                    return try socket.send(rest)
                 }
             }
             switch outcome {

@@ -1,3 +1,5 @@
+import AsyncTLS
+
 /// One step of a ``Dialogue``: something a client does, something it
 /// expects from the server, or a change to the time or the settings.
 ///
@@ -34,6 +36,7 @@ public struct DialogueStep: Sendable, CustomStringConvertible {
         case setDeadline(Duration)
         case setLineEnding(LineEnding)
         case setChunking(ChunkingOverride)
+        case startTLS(serverName: String, trust: TLSTrust)
     }
 
     /// The client the step belongs to; nil for time and settings steps.
@@ -107,6 +110,7 @@ public struct DialogueStep: Sendable, CustomStringConvertible {
         case .setDeadline(let duration): return ["!deadline " + DurationText.format(duration)]
         case .setLineEnding(let ending): return ["!line-ending " + ending.rawValue]
         case .setChunking(let override): return ["!chunking " + override.rawValue]
+        case .startTLS(let serverName, _): return [prefix + (serverName == Client.defaultTLSServerName ? "C^" : "C^ " + serverName)]
         }
     }
 }

@@ -1,3 +1,5 @@
+import AsyncCore
+
 /// Durations as transcripts write them: `250ms`, `5s`, `1.5s`, `2m`, `1h`.
 /// Seconds and milliseconds are read exactly, to the nanosecond, so that
 /// what ``format(_:)`` writes reads back as the same duration.
@@ -49,13 +51,6 @@ package enum DurationText {
     /// The shortest exact text for a duration, to the nanosecond: `300s`,
     /// `1.5s`, `250ms`, `0.0005s`.
     package static func format(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        if attoseconds == 0 { return "\(seconds)s" }
-        let nanoseconds = attoseconds / 1_000_000_000
-        if seconds == 0, nanoseconds % 1_000_000 == 0 { return "\(nanoseconds / 1_000_000)ms" }
-        var fraction = String(nanoseconds)
-        while fraction.count < 9 { fraction = "0" + fraction }
-        while fraction.hasSuffix("0") { fraction.removeLast() }
-        return "\(seconds).\(fraction)s"
+        duration.shortText
     }
 }

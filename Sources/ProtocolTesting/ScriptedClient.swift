@@ -53,8 +53,10 @@ final class ScriptedClient: Dispatcher {
     /// The bytes the kernel holds that the server has not read yet. Exact
     /// for Unix-domain sockets (the kernel charges sent data to the sender
     /// until the receiver takes it); for TCP, bytes not yet acknowledged.
+    /// Bytes a transport layer (TLS) holds for the socket count as one more.
     var unconsumedBySender: Int {
-        (try? socket?.unsentByteCount()) ?? 0
+        let inKernel: Int? = try? socket?.unsentByteCount()
+        return (inKernel ?? 0) + (transportHoldsOutput ? 1 : 0)
     }
 
     override func readable() -> Bool { isReading }

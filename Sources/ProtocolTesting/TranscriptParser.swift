@@ -8,7 +8,7 @@ enum TranscriptParser {
         var matches: [LineMatch] = []
     }
 
-    static let stepSummary = "C: C< C- C= C+ R- R+ S: S~ S< S* S= S- T: T+"
+    static let stepSummary = "C: C< C- C= C+ C^ R- R+ S: S~ S< S* S= S- T: T+"
 
     static func parse(_ text: String, source: String) throws(TranscriptError) -> [DialogueStep] {
         var steps: [DialogueStep] = []
@@ -111,6 +111,9 @@ enum TranscriptParser {
         case "C-": return try bare { client.shutdownOutput(file: file, line: line) }
         case "C=": return try bare { client.close(file: file, line: line) }
         case "C+": return try bare { client.connect(file: file, line: line) }
+        case "C^":
+            let name = String((argument ?? "").drop { $0 == " " || $0 == "\t" }.trimmingTrailingSpace)
+            return client.startTLS(serverName: name.isEmpty ? Client.defaultTLSServerName : name, file: file, line: line)
         case "R-": return try bare { client.stopReading(file: file, line: line) }
         case "R+": return try bare { client.resumeReading(file: file, line: line) }
         case "S:": return client.expect(argument ?? "", file: file, line: line)

@@ -46,6 +46,27 @@ struct TransportLayerTests {
         #expect(channel.frames == [bytes("alpha"), bytes("beta"), bytes("gamma"), bytes("delta")])
     }
 
+    /// Reading is paused at the first frame, with the rest inside the layer,
+    /// and resumed by a timer, outside the channel's own events: the rest
+    /// still arrives, though the socket has nothing more to say.
+    @Test(arguments: PollerBackend.allCases)
+    func inputALayerHoldsArrivesAfterAResumeFromOutside(backend: PollerBackend) throws {
+        let loop = try EventLoop(backend: backend)
+        defer { loop.closeAll() }
+        let (local, peer) = try Socket.pair()
+        defer { peer.close() }
+        let channel = try RecordingChannel(socket: local, loop: loop)
+        try channel.upgrade(to: TrickleLayer(socket: local, piece: 7))
+        channel.onFrame = { channel, frame in
+            guard frame == bytes("alpha") else { return }
+            channel.pauseReading()
+            _ = loop.schedule(after: .milliseconds(1)) { channel.resumeReading() }
+        }
+        try peer.sendAll(bytes("alpha\r\nbeta\r\ngamma\r\ndelta\r\n"), loop: loop)
+        try loop.run(until: { channel.frames.count == 4 })
+        #expect(channel.frames == [bytes("alpha"), bytes("beta"), bytes("gamma"), bytes("delta")])
+    }
+
     /// The layer holds every write until the socket is writable: a close
     /// when done waits until the layer has sent it all.
     @Test(arguments: PollerBackend.allCases)

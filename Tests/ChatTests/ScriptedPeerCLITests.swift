@@ -79,7 +79,7 @@ import Testing
         #expect(outcome.status == .exited(1), "\(outcome.output)\(outcome.errors)")
         #expect(outcome.output == """
             FAIL  \(folder)/1-malformed.txt
-                  \(folder)/1-malformed.txt:2: unknown step 'S; typo'; steps are C: C< C- C= C+ R- R+ S: S~ S< S* S= S- T: T+, directives start with !, comments with #
+                  \(folder)/1-malformed.txt:2: unknown step 'S; typo'; steps are C: C< C- C= C+ C^ R- R+ S: S~ S< S* S= S- T: T+, directives start with !, comments with #
             skip  \(folder)/2-virtual-time.txt:2: uses virtual time (T+), which needs an in-process server; the server at 127.0.0.1:\(server.port) keeps its own time
             FAIL  \(folder)/3-failing.txt
                   dialogue "\(folder)/3-failing.txt" failed at \(folder)/3-failing.txt:2 (chunking: whole)

@@ -80,7 +80,7 @@ import Testing
         #expect(client.errorText.split(separator: "\n").count == 1)
     }
 
-    @Test(arguments: ["https://example.org/", "http://:8080/", "http://host:99999/", "example.org"])
+    @Test(arguments: ["ftp://example.org/", "http://:8080/", "http://host:99999/", "example.org"])
     func aBadURLIsAUsageError(url: String) throws {
         let client = try ChildProcess(product: "http-client", arguments: [url])
         #expect(try client.waitForExit() == .exited(2))

@@ -21,7 +21,7 @@ export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 WORK="$HERE/.work"
-TARGETS=(framing smtp transcript)
+TARGETS=(framing smtp transcript tls)
 SWIFTC=${SWIFTC:-swiftc}
 FLAGS=(-sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6 -package-name SwiftAsyncore)
 # lld: gold warns about every ASan helper symbol it cannot export.
@@ -37,8 +37,9 @@ usage() {
 target_libraries() {
     case $1 in
         framing) echo "AsyncCore AsyncChat" ;;
-        smtp) echo "AsyncCore AsyncChat" ;;
+        smtp) echo "AsyncCore AsyncChat AsyncTLS" ;;
         transcript) echo "AsyncCore" ;;
+        tls) echo "AsyncCore AsyncChat AsyncTLS" ;;
     esac
 }
 target_module() {
@@ -46,6 +47,7 @@ target_module() {
         framing) echo "FramingFuzz" ;;
         smtp) echo "SMTP" ;;
         transcript) echo "ProtocolTesting" ;;
+        tls) echo "TLSFuzz" ;;
     esac
 }
 target_module_sources() {
@@ -53,8 +55,14 @@ target_module_sources() {
         framing) ;;
         smtp) find "$ROOT/Protocols/SMTP" -name '*.swift' | sort ;;
         transcript) find "$ROOT/Sources/ProtocolTesting" -name '*.swift' | sort ;;
+        tls) ;;
     esac
 }
+
+# AsyncTLS is built with the TLS trait's condition and the OpenSSL shims
+# (the system's OpenSSL 3: libssl-dev), and whatever links it links libssl.
+TLS_FLAGS=(-D TLS -I "$ROOT/Sources/CSSL")
+TLS_LINK_FLAGS=(-lssl -lcrypto)
 
 # A fingerprint of the compiler, the flags and the given files' contents.
 fingerprint() {
@@ -67,12 +75,12 @@ build_library() {
     local sources
     mapfile -t sources < <(find "$ROOT/Sources/$name" -name '*.swift' | sort)
     local stamp
-    stamp=$(fingerprint "${sources[@]}" "$ROOT/Sources/CSystem/csystem.h" "$ROOT/Sources/CSystem/module.modulemap" $(for dependency in "${@:2}"; do echo "$WORK/lib/$dependency.stamp"; done))
+    stamp=$(fingerprint "${sources[@]}" "$ROOT/Sources/CSystem/csystem.h" "$ROOT/Sources/CSystem/module.modulemap" "$ROOT/Sources/CSSL/cssl.h" $(for dependency in "${@:2}"; do echo "$WORK/lib/$dependency.stamp"; done))
     if [[ -f "$WORK/lib/$name.stamp" && $(cat "$WORK/lib/$name.stamp") == "$stamp" ]]; then return; fi
     echo "building $name (libFuzzer + ASan)..." >&2
     mkdir -p "$WORK/lib"
     rm -f "$WORK/lib/$name.stamp"
-    "$SWIFTC" "${FLAGS[@]}" -module-name "$name" -I "$ROOT/Sources/CSystem" -I "$WORK/lib" "${sources[@]}" \
+    "$SWIFTC" "${FLAGS[@]}" "${TLS_FLAGS[@]}" -module-name "$name" -I "$ROOT/Sources/CSystem" -I "$WORK/lib" "${sources[@]}" \
         -emit-library -static -emit-module -emit-module-path "$WORK/lib/$name.swiftmodule" -o "$WORK/lib/lib$name.a"
     echo "$stamp" > "$WORK/lib/$name.stamp"
 }
@@ -96,8 +104,10 @@ build_target() {
     rm -f "$WORK/bin/$name.stamp"
     local archives=()
     for library in "${libraries[@]}"; do archives=("$WORK/lib/lib$library.a" "${archives[@]}"); done
-    "$SWIFTC" "${FLAGS[@]}" -module-name "$(target_module "$name")" -I "$ROOT/Sources/CSystem" -I "$WORK/lib" \
-        "${sources[@]}" "${archives[@]}" "${LINK_FLAGS[@]}" -o "$WORK/bin/$name"
+    local tls_link=()
+    [[ " ${libraries[*]} " == *" AsyncTLS "* ]] && tls_link=("${TLS_LINK_FLAGS[@]}")
+    "$SWIFTC" "${FLAGS[@]}" "${TLS_FLAGS[@]}" -module-name "$(target_module "$name")" -I "$ROOT/Sources/CSystem" -I "$WORK/lib" \
+        "${sources[@]}" "${archives[@]}" "${LINK_FLAGS[@]}" "${tls_link[@]}" -o "$WORK/bin/$name"
     echo "$stamp" > "$WORK/bin/$name.stamp"
 }
 

@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("S: ok\nQ: what", "t:2: unknown step 'Q: what'; steps are C: C< C- C= C+ R- R+ S: S~ S< S* S= S- T: T+, directives start with !, comments with #"),
+        ("S: ok\nQ: what", "t:2: unknown step 'Q: what'; steps are C: C< C- C= C+ C^ R- R+ S: S~ S< S* S= S- T: T+, directives start with !, comments with #"),
         ("C< \\q", "t:1: unknown escape \\q at column 1 of the bytes; use \\r, \\n, \\t, \\\\ or \\xHH"),
         ("C< ab\\x4", "t:1: \\x at column 3 of the bytes needs two hex digits"),
         ("C<", "t:1: C< needs the bytes to send or expect"),

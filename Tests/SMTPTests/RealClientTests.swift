@@ -19,8 +19,13 @@ import Testing
 
     /// Runs `python3 -c script port`; returns its standard output.
     static func python(_ script: String, port: UInt16) throws -> String {
+        try python(script, arguments: [String(port)])
+    }
+
+    /// Runs `python3 -c script arguments...`; returns its standard output.
+    static func python(_ script: String, arguments: [String]) throws -> String {
         let python = try ChildProcess(
-            path: "/usr/bin/env", arguments: ["python3", "-c", script, String(port)],
+            path: "/usr/bin/env", arguments: ["python3", "-c", script] + arguments,
             environment: ChildProcess.inheritedEnvironment(["PATH", "HOME"]))
         let status = try python.waitForExit(within: .seconds(60))
         #expect(status == .exited(0), "python3 failed: \(python.outputText)\(python.errorText)")

@@ -73,7 +73,7 @@ import Testing
 
     func reply(_ output: SMTPSessionOutput) -> String? {
         switch output {
-        case .reply(let reply), .replyAndClose(let reply): return reply.description
+        case .reply(let reply), .replyAndClose(let reply), .replyAndStartTLS(let reply): return reply.description
         case .replies(let replies): return replies.map(\.description).joined(separator: "\r\n")
         case .none, .ask: return nil
         }

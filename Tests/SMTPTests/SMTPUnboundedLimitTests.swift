@@ -12,7 +12,7 @@ import Testing
     func reply(_ session: inout SMTPSession, _ text: String) -> String? {
         session.receive(Array(text.utf8)[...])
         switch SMTPSession.acceptingStages(session.endOfLine(), of: &session) {
-        case .reply(let reply), .replyAndClose(let reply): return reply.description
+        case .reply(let reply), .replyAndClose(let reply), .replyAndStartTLS(let reply): return reply.description
         case .replies(let replies): return replies.map(\.description).joined(separator: "\r\n")
         case .ask: return "delivered"
         case .none: return nil

@@ -210,6 +210,11 @@ struct ChannelOutput {
         guard sink.canSend else { return [] }
         var report: Report = []
         if let queue {
+            // Whatever the peer sent before the last byte announcing an
+            // upgrade leaves is plaintext from before the upgrade: drop it
+            // now, as that byte is about to go. What arrives once it has
+            // left may be the layer's own (a fast peer's ClientHello).
+            if isUpgradePending { sink.discardUnreadInput() }
             let outcome = try queue.write { vectors throws(SystemError) in try sink.send(vectors: vectors) }
             report = shrank(limits)
             // A marker takes effect once the transport, too, has sent what came before it.

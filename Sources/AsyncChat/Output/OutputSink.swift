@@ -13,4 +13,7 @@ protocol OutputSink: AnyObject {
     func send(vectors: UnsafeMutableBufferPointer<iovec>) throws(SystemError) -> Int
     /// Sends a FIN.
     func shutdownOutput() throws(SystemError)
+    /// Reads and drops what the connection holds unread (plaintext a peer
+    /// sent before a transport layer starts).
+    func discardUnreadInput()
 }

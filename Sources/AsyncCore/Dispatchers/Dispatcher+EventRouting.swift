@@ -10,12 +10,22 @@ extension Dispatcher {
         var interest: Interest = []
         if !inputClosed, readable() { interest.insert(.read) }
         if connecting || writable() { interest.insert(.write) }
-        wantedInterest = interest
         if case .layered(let layer) = transport, !connecting {
+            // Output waits for the layer's setup: the layer would take none of it.
+            if !layer.isEstablished { interest.remove(.write) }
+            wantedInterest = interest
             let needed = layer.neededInterest
             if needed.contains(.read), !inputClosed { interest.insert(.read) }
             if needed.contains(.write) { interest.insert(.write) }
+            // Input the layer held when reading was off (paused, then
+            // resumed from outside this dispatcher's events) has no socket
+            // event to wake it: read it on the next pass.
+            if layer.owesBufferedRead, wantedInterest.contains(.read), !layer.bufferedReadPending {
+                readBufferedInput(layer, loop: loop)
+            }
+            return interest
         }
+        wantedInterest = interest
         return interest
     }
 
@@ -56,7 +66,9 @@ extension Dispatcher {
             }
             loop.settle()
         }
-        if isSameSocket, let layer = transport.layer, layer.hasBufferedInput { readBufferedInput(loop: loop) }
+        if isSameSocket, let layer = transport.layer, !layer.bufferedReadPending, layer.hasBufferedInput {
+            readBufferedInput(layer, loop: loop)
+        }
     }
 
     /// Lets a layer move its own bytes (a handshake, output it holds) when the
@@ -68,17 +80,45 @@ extension Dispatcher {
         if needed.contains(.write), !events.isDisjoint(with: [.write, .hangup, .error]) { ready.insert(.write) }
         guard !ready.isEmpty else { return }
         invoke(loop) { dispatcher throws(SystemError) in try layer.handleReadiness(ready) }
+        if let timer = layer.setupTimer, layer.isEstablished {
+            timer.cancel()
+            layer.setupTimer = nil
+        }
+    }
+
+    /// Bounds the setup of a layer just installed by its ``TransportLayer/setupTimeout``.
+    func limitSetup(of layer: TransportLayer) {
+        guard !layer.isEstablished, let limit = layer.setupTimeout else { return }
+        let registration = token
+        // Strong captures: a weak reference would put the dispatcher and the
+        // layer on the runtime's slow reference counting for good. The timer
+        // is cancelled when the dispatcher closes, so it keeps neither alive.
+        layer.setupTimer = loop.schedule(after: limit) { [self, layer] in
+            guard isOpen, token == registration, transport.layer === layer, !layer.isEstablished else { return }
+            layer.setupTimer = nil
+            handleError(TransportError.setupTimedOut(after: limit))
+            loop.settle()
+        }
     }
 
     /// The layer holds input the socket will not announce: read it on the
     /// next pass, without waiting for the socket.
-    private func readBufferedInput(loop: EventLoop) {
+    private func readBufferedInput(_ layer: TransportLayer, loop: EventLoop) {
         let registration = token
-        loop.deferUntilNextPass { [weak self] in
-            guard let self, self.isOpen, self.token == registration, self.readable(), !self.inputClosed,
-                  self.transport.layer?.hasBufferedInput == true else { return }
-            self.wantedInterest.insert(.read)
-            self.dispatch(.read, loop: self.loop)
+        layer.bufferedReadPending = true
+        // Strong captures, for the reason given in limitSetup(of:); this one
+        // lives for a pass.
+        loop.deferUntilNextPass { [self, layer] in
+            layer.bufferedReadPending = false
+            layer.owesBufferedRead = false
+            guard isOpen, token == registration, !inputClosed, transport.layer === layer, layer.hasBufferedInput else { return }
+            guard readable() else {
+                // Read once reading is wanted again, whenever that is.
+                layer.owesBufferedRead = true
+                return
+            }
+            wantedInterest.insert(.read)
+            dispatch(.read, loop: self.loop)
         }
     }
 
@@ -98,12 +138,21 @@ extension Dispatcher {
         loop.settle()
     }
 
-    private func route(_ error: any Error) {
-        if let error = error as? SystemError, error.isDisconnect {
-            markDisconnected()
-        } else {
-            handleError(error)
+    /// Where a hook's error goes: a disconnect ends in ``handleClose()``, a
+    /// failure of the transport layer reaches ``handleError(_:)`` as the
+    /// layer's own error, anything else as it is.
+    package func route(_ error: any Error) {
+        if let error = error as? SystemError {
+            if error.isDisconnect {
+                markDisconnected()
+                return
+            }
+            if let failure = transport.layer?.failure {
+                handleError(failure)
+                return
+            }
         }
+        handleError(error)
     }
 
     func markDisconnected() {

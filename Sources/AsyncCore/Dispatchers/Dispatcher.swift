@@ -171,6 +171,7 @@ open class Dispatcher: CustomStringConvertible {
         guard case .socket = transport else { throw .notASocketOrLayeredAlready }
         guard layer.socket.descriptor == descriptor else { throw .layerOverAnotherSocket }
         transport = .layered(layer)
+        limitSetup(of: layer)
     }
 
     /// The layer bytes go through, if ``upgrade(to:)`` installed one.
@@ -209,7 +210,7 @@ open class Dispatcher: CustomStringConvertible {
         connecting = false
         isConnected = false
         loop.unregister(self)
-        transport.layer?.close()
+        transport.layer?.detach()
         transport = .socket
         Syscall.close(descriptor)
         descriptor = -1
@@ -238,7 +239,7 @@ open class Dispatcher: CustomStringConvertible {
     /// Closes the descriptor while the loop itself is going away.
     func abandon() {
         guard isOpen else { return }
-        transport.layer?.close()
+        transport.layer?.detach()
         transport = .socket
         Syscall.close(descriptor)
         descriptor = -1

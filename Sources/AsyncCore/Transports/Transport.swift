@@ -50,15 +50,7 @@ enum Transport {
                 try FileDescriptor(rawValue: descriptor).writeIfReady(vectors: vectors)
             }
         case .layered(let layer):
-            // A layer takes buffers one at a time; stop at the first it does not take whole.
-            var total = 0
-            for vector in vectors {
-                let bytes = UnsafeRawBufferPointer(start: vector.iov_base, count: vector.iov_len)
-                guard let written = try layer.write(bytes) else { return total == 0 ? nil : total }
-                total += written
-                if written < bytes.count { break }
-            }
-            return total
+            return try layer.write(vectors: UnsafeBufferPointer(vectors))
         }
     }
 

@@ -16,6 +16,8 @@ enum OutsideCompiler {
             "swiftc", "-c", "-wmo", "-parse-as-library", "-swift-version", "6",
             "-module-name", moduleName,
             "-I", try BuiltProduct.directory() + "/Modules", "-I", "\(root)/Sources/CSystem",
+            // AsyncTLS built with the TLS trait loads the OpenSSL shims' module.
+            "-I", "\(root)/Sources/CSSL",
             "-module-cache-path", output.path + "/cache",
             "-o", output.path + "/\(moduleName).o",
         ] + extraFlags + sources
