@@ -59,7 +59,6 @@ struct InboundFrames {
 
     var count: Int { entries.count - head }
     var isFull: Bool { count >= maxEntries }
-    var isEmpty: Bool { head == entries.count }
 
     /// Takes the oldest entry.
     mutating func popFirst() -> Entry? {
