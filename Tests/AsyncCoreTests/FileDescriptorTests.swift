@@ -81,11 +81,10 @@ struct FileDescriptorTests {
         #expect(error.description == "open \(missing) failed: No such file or directory (ENOENT)")
     }
 
-    @Test func closingTwiceFailsWithEBADF() throws {
-        let (readEnd, writeEnd) = try FileDescriptor.pipe()
-        try writeEnd.close()
-        try readEnd.close()
-        #expect(throws: SystemError(.close, errno: .badFileDescriptor)) { try readEnd.close() }
+    /// Not by closing a descriptor twice: tests run in parallel in one
+    /// process, and the number may belong to another test's socket by then.
+    @Test func closingADescriptorThatIsNotOpenFailsWithEBADF() throws {
+        #expect(throws: SystemError(.close, errno: .badFileDescriptor)) { try FileDescriptor(rawValue: -1).close() }
     }
 
     @Test func makeDirectoryAcceptsAnExistingDirectoryButNotAFile() throws {
