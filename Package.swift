@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "AsyncCore", dependencies: ["CSystem"]),
         .target(name: "AsyncTLS", dependencies: ["AsyncCore", .target(name: "CSSL", condition: .when(traits: ["TLS"]))]),
         .target(name: "AsyncChat", dependencies: ["AsyncCore", "CSystem"]),
-        .target(name: "ProtocolTesting", dependencies: ["AsyncCore", "AsyncTLS"]),
+        .target(name: "ProtocolTesting", dependencies: ["AsyncChat", "AsyncCore", "AsyncTLS"]),
         .executableTarget(name: "scripted-peer", dependencies: ["ProtocolTesting", "ExampleSupport"]),
 
         .target(name: "Echo", dependencies: ["AsyncCore", "AsyncChat", "AsyncTLS"], path: "Protocols/Echo"),
@@ -43,7 +43,7 @@ let package = Package(
         // The programs' shared command-line frame (scripted-peer's too): flags,
         // exit statuses, logs, listening and stopping.
         .target(name: "ExampleSupport", dependencies: ["AsyncCore", "AsyncTLS", "ProtocolTesting"], path: "Examples/ExampleSupport"),
-        .executableTarget(name: "echo-server", dependencies: ["AsyncCore", "Echo", "ExampleSupport"], path: "Examples/echo-server"),
+        .executableTarget(name: "echo-server", dependencies: ["AsyncChat", "AsyncCore", "Echo", "ExampleSupport"], path: "Examples/echo-server"),
         .executableTarget(name: "echo-client", dependencies: ["AsyncCore", "AsyncChat", "ExampleSupport"], path: "Examples/echo-client"),
         .executableTarget(name: "http-client", dependencies: ["AsyncCore", "AsyncTLS", "ExampleSupport"], path: "Examples/http-client"),
         .executableTarget(name: "chat-server", dependencies: ["Chat", "AsyncCore", "ExampleSupport"], path: "Examples/chat-server"),
@@ -78,7 +78,7 @@ let package = Package(
             dependencies: ["ProtocolTesting", "AsyncChat", "AsyncTLS", "TestSupport"],
             exclude: ["Transcripts"]
         ),
-        .testTarget(name: "EchoTests", dependencies: ["Echo", "AsyncCore", "ProtocolTesting", "TestSupport"], exclude: ["Transcripts"]),
+        .testTarget(name: "EchoTests", dependencies: ["Echo", "AsyncChat", "AsyncCore", "ProtocolTesting", "TestSupport"], exclude: ["Transcripts"]),
         .testTarget(
             name: "ChatTests",
             dependencies: ["Chat", "ProtocolTesting", "TestSupport", "scripted-peer"],

@@ -15,6 +15,7 @@ tools=$here/.build/release
 server_table=(
     "swift-line|a b c d|root:echo-server|$root/.build/release/echo-server --mode line --port 0 --quiet"
     "swift-raw|a b c d|root:echo-server|$root/.build/release/echo-server --mode raw --port 0 --quiet"
+    "swift-async|a b c d|root:echo-server|$root/.build/release/echo-server --async --port 0 --quiet"
     "c-epoll-line|a b c d|bench:c-echo-server|$tools/c-echo-server --port 0"
     "py-asyncore|a|-|$python $here/servers/asyncore_echo.py --port 0"
     "py-asynchat|b c d|-|$python $here/servers/asynchat_echo.py --port 0"

@@ -6,7 +6,7 @@
 #
 #   Benchmarks/instructions/run.sh [--lines N] [--depth D] [--no-build] [SERVER...]
 #
-# SERVER is swift-line (default), swift-raw or c-epoll-line. Each round trip
+# SERVER is swift-line (default), swift-raw, swift-async or c-epoll-line. Each round trip
 # sends D lines of 64 bytes in one write (default 1) and reads their echo.
 set -euo pipefail
 
@@ -38,6 +38,7 @@ command_for() {
     case "$1" in
         swift-line) echo "$root/.build/release/echo-server --mode line --port 0" ;;
         swift-raw) echo "$root/.build/release/echo-server --mode raw --port 0" ;;
+        swift-async) echo "$root/.build/release/echo-server --async --port 0" ;;
         c-epoll-line) echo "$bench/.build/release/c-echo-server --port 0" ;;
         *) echo "run.sh: unknown server $1" >&2; exit 2 ;;
     esac

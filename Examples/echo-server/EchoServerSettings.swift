@@ -1,11 +1,12 @@
 import AsyncCore
+import AsyncTLS
 import Echo
 import ExampleSupport
 
 /// What the echo-server command line asked for.
 struct EchoServerSettings {
     static let usage = """
-        usage: echo-server [--host HOST] [--port PORT] [--mode MODE] [--max-pending BYTES]
+        usage: echo-server [--host HOST] [--port PORT] [--mode MODE] [--async] [--max-pending BYTES]
                            [--max-line BYTES] [--proxy-protocol CIDR,...] [--threads N]
                            [--tls-cert FILE --tls-key FILE] [--quiet]
 
@@ -15,6 +16,8 @@ struct EchoServerSettings {
                                address, ::1 or [::1] (default 127.0.0.1)
           --port PORT          port to listen on, 0 for any free port (default 7007)
           --mode MODE          \(EchoMode.allCases.map(\.rawValue).joined(separator: ", ")) (default line)
+          --async              serve the line mode with async/await connections
+                               (AsyncConnection), each client's task on its loop's thread
           --max-pending BYTES  unsent echo a client may hold before the server stops
                                reading from it (default \(EchoOptions.defaultMaxPendingOutput))
           --max-line BYTES     longest line the line mode echoes; longer lines get
@@ -51,6 +54,8 @@ struct EchoServerSettings {
     var quiet = false
     var proxyProtocol: ProxyProtocol?
     var certificate = CertificateFlags()
+    /// Serve through the async/await API rather than the callback channel.
+    var async = false
 
     init(_ arguments: [String]) throws(UsageError) {
         var scanner = ArgumentScanner(arguments)
@@ -74,6 +79,8 @@ struct EchoServerSettings {
                 maxPendingOutput = try scanner.integer(for: "--max-pending", in: 1...Int.max)
             case .flag("--max-line"):
                 maxLineLength = try scanner.integer(for: "--max-line", in: 1...Int.max)
+            case .flag("--async"):
+                async = true
             case .flag("--proxy-protocol"):
                 proxyProtocol = try scanner.proxyProtocol(for: "--proxy-protocol")
             case .flag("--threads"):
@@ -87,10 +94,30 @@ struct EchoServerSettings {
             }
         }
         try certificate.validate()
+        if async, mode != .line {
+            throw UsageError("--async serves the line mode only, not --mode \(mode)")
+        }
+        if async, certificate.isSet {
+            throw UsageError("--async serves plain TCP only, not with --tls-cert")
+        }
         do {
             options = try EchoOptions(maxPendingOutput: maxPendingOutput, maxLineLength: maxLineLength)
         } catch {
             throw UsageError("\(error)")
         }
+    }
+}
+
+extension EchoServerSettings {
+    /// The server of one loop: the callback echo, or with `async` the line
+    /// echo on async connections.
+    static func makeServer(
+        mode: EchoMode, options: EchoOptions, tls: TLSContext?, async: Bool, onEvent: (@Sendable (EchoEvent) -> Void)?,
+        loop: EventLoop
+    ) -> Dispatcher {
+        if async { return AsyncEchoServer(options: options, onEvent: onEvent, loop: loop) }
+        let server = EchoServer(mode: mode, options: options, tls: tls, loop: loop)
+        server.onEvent = onEvent
+        return server
     }
 }

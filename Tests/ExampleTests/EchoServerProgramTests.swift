@@ -115,4 +115,34 @@ import Testing
         #expect(server.output.isEmpty)
         #expect(server.errorText == message + "\nTry 'echo-server --help' for more information.\n")
     }
+
+    /// `--async`: the same echo on async connections, spread over the
+    /// group's loops, with the same log lines.
+    @Test func asyncServesTheLineEchoOnEveryLoop() throws {
+        let server = try ServerProcess("echo-server", ["--async", "--threads", "2", "--max-line", "8"])
+        var clients: [LocalPeer] = []
+        for index in 0..<4 {
+            let client = try #require(try LocalPeer.connect(port: server.port))
+            let line = Array("c\(index)\r\n".utf8)
+            #expect(try client.sendAll(line + Array("123456789\n".utf8)))
+            #expect(try client.receive { $0.count >= line.count + 22 } == line + Array("error: line too long\r\n".utf8))
+            clients.append(client)
+        }
+        let peer = try clients[0].address
+        #expect(try server.process.errorOutputContains("echo-server: \(peer): line rejected: longer than 8 bytes\n"))
+        #expect(try server.stop() == .exited(0))
+        #expect(server.process.errorText.hasPrefix("echo-server: mode line (async), "))
+        #expect(server.process.errorText.contains("2 loop threads\n"))
+        #expect(server.process.errorText.contains("echo-server: \(peer): connected\n"))
+    }
+
+    @Test(arguments: [
+        (["--async", "--mode", "raw"], "--async serves the line mode only, not --mode raw"),
+        (["--async", "--tls-cert", "cert.pem", "--tls-key", "key.pem"], "--async serves plain TCP only, not with --tls-cert"),
+    ])
+    func asyncWithWhatItCannotServeIsBadUsage(arguments: [String], message: String) throws {
+        let child = try ChildProcess(product: "echo-server", arguments: arguments)
+        #expect(try child.waitForExit() == .exited(2))
+        #expect(child.errorText.hasPrefix("echo-server: \(message)\n"))
+    }
 }

@@ -8,26 +8,13 @@ import Testing
 @Suite("Sample protocols outside the package")
 struct SampleProtocolsOutsideThePackageTests {
     @Test(arguments: ["Echo", "Chat", "SMTP"])
-    func compilesAsAModuleOfItsOwn(protocolName: String) throws {
+    func compilesAsAModuleOfItsOwn(protocolName: String) async throws {
         let root = Self.repositoryRoot()
         let folder = "\(root)/Protocols/\(protocolName)"
         let sources = try Self.swiftFiles(in: folder)
         #expect(!sources.isEmpty, "no sources in \(folder)")
-        let output = try TemporaryDirectory()
-        defer { output.remove() }
-        let arguments = [
-            "swiftc", "-c", "-wmo", "-parse-as-library", "-swift-version", "6",
-            "-module-name", "\(protocolName)Copy",
-            "-I", try BuiltProduct.directory() + "/Modules", "-I", "\(root)/Sources/CSystem",
-            // AsyncTLS built with the TLS trait loads the OpenSSL shims' module.
-            "-I", "\(root)/Sources/CSSL",
-            "-module-cache-path", output.path + "/cache",
-            "-o", output.path + "/\(protocolName).o",
-        ] + sources
-        let compiler = try ChildProcess(
-            path: "/usr/bin/env", arguments: arguments, environment: ChildProcess.inheritedEnvironment(["PATH", "HOME"]))
-        let status = try compiler.waitForExit(within: .seconds(240))
-        #expect(status == .exited(0), "swiftc \(protocolName): \(compiler.errorText)")
+        let (status, errors) = try await OutsideCompiler.compile(sources, moduleName: "\(protocolName)Copy", root: root)
+        #expect(status == .exited(0), "swiftc \(protocolName): \(errors)")
     }
 
     /// The repository's root, from this file's path (Tests/ExampleTests/…).

@@ -243,6 +243,7 @@ open class Dispatcher: CustomStringConvertible {
         transport = .socket
         Syscall.close(descriptor)
         descriptor = -1
+        (self as? any AbandonmentObserving)?.wasAbandoned()
     }
 
     // MARK: Hooks

@@ -32,6 +32,9 @@ public final class EventLoop {
     // the loop's thread and no access overlaps another, and the runtime's
     // dynamic exclusivity checks were about half the instructions of an echoed line.
     private let poller: Poller
+    /// `handle.executor`, which the handle keeps alive as long as this loop:
+    /// held unretained so a pass does not retain and release it.
+    private let taskExecutor: Unmanaged<LoopExecutor>
     /// The socket map: every open dispatcher, in registration order until one closes.
     @exclusivity(unchecked) private(set) var channels: [Dispatcher] = []
     /// Open dispatchers by descriptor, for mapping events back to them.
@@ -61,7 +64,7 @@ public final class EventLoop {
     /// Memory any one handler may use while it runs (the chat layer gathers
     /// its replies to a read here, for one send); nothing in it outlives the
     /// handler, so no connection keeps a buffer of its own for this.
-    package let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
+    @usableFromInline package let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
 
     static let wakeToken: UInt64 = UInt64(UInt32.max) << 32
 
@@ -76,15 +79,21 @@ public final class EventLoop {
         }
         do {
             handle = try LoopHandle()
+            taskExecutor = Unmanaged.passUnretained(handle.executor)
             try poller.update(fd: handle.wakeDescriptor, token: EventLoop.wakeToken, from: [], to: .read)
         } catch {
             poller.close()
             throw error
         }
+        handle.executor.attach(to: self)
     }
 
     deinit {
+        // Nothing that waits on this loop is left waiting: posted work is
+        // abandoned, tasks' jobs run elsewhere, and the dispatchers still
+        // open release their waiters as they are abandoned.
         handle.retire()
+        handle.executor.loopDidEnd()
         for channel in channels { channel.abandon() }
         scratch.deallocate()
         SignalRelay.uninstall(wakeDescriptor: handle.wakeDescriptor)
@@ -118,7 +127,7 @@ public final class EventLoop {
     /// - Throws: ``SystemError`` only if the poller itself fails.
     public func run(timeout: Duration? = nil, count: Int? = nil) throws(SystemError) {
         var remaining = count ?? Int.max
-        while remaining > 0, !channels.isEmpty || !timers.isEmpty {
+        while remaining > 0, !channels.isEmpty || !timers.isEmpty || handle.executor.hasLocalJobs {
             try runPass(timeout: timeout)
             remaining -= 1
             if handle.consumeStop() { return }
@@ -133,7 +142,8 @@ public final class EventLoop {
         }
     }
 
-    /// One pass: update interest, wait, dispatch, fire timers, run posted closures.
+    /// One pass: update interest, wait, dispatch, fire timers, run posted
+    /// closures, then the jobs of tasks on the loop's ``executor``.
     public func runPass(timeout: Duration?) throws(SystemError) {
         passDepth += 1
         defer {
@@ -144,7 +154,7 @@ public final class EventLoop {
         try updateInterest()
         // The common case, nothing owed and no timer, needs no arithmetic.
         let wait = timeout == nil && timers.isEmpty && deferred.isEmpty && attention.isEmpty
-            ? -1 : waitMilliseconds(limit: timeout)
+            && !taskExecutor._withUnsafeGuaranteedRef { $0.hasLocalJobs } ? -1 : waitMilliseconds(limit: timeout)
         let readyCount = try poller.wait(timeoutMS: wait)
         var index = 0
         while index < readyCount {
@@ -152,10 +162,13 @@ public final class EventLoop {
             index += 1
         }
         if !timers.isEmpty { fireDueTimers() }
+        taskExecutor._withUnsafeGuaranteedRef { executor in
+            if executor.hasJobs { executor.runJobs(settling: self) }
+        }
     }
 
     private func waitMilliseconds(limit: Duration?) -> Int32 {
-        if !deferred.isEmpty || !attention.isEmpty { return 0 }
+        if !deferred.isEmpty || !attention.isEmpty || handle.executor.hasLocalJobs { return 0 }
         var wait: Int64 = limit.map { max(0, $0.nanoseconds) } ?? -1
         if let earliest = timers.earliest {
             let untilDue = max(0, earliest.deadline.duration(since: clock.now).nanoseconds)
@@ -205,7 +218,11 @@ public final class EventLoop {
     }
 
     private func runPostedJobs() {
-        for job in handle.drain() {
+        let posted = handle.drain()
+        // Tasks' jobs from other threads wake the loop as posted closures do;
+        // asked after the drain, so a wake-up it coalesced is not lost.
+        taskExecutor._withUnsafeGuaranteedRef { $0.noteRemoteJobsAfterWake() }
+        for job in posted {
             job.run(on: self)
             settle()
         }

@@ -17,6 +17,13 @@ import Synchronization
 /// `write`, and wakes that arrive before the loop drains them are coalesced.
 public final class LoopHandle: Sendable, CustomStringConvertible {
     let wakeCounter: EventCounter
+    /// The loop as a task and serial executor, for any thread or task: see
+    /// ``LoopExecutor``.
+    ///
+    /// ```swift
+    /// await withTaskExecutorPreference(handle.executor) { /* on the loop's thread */ }
+    /// ```
+    public let executor = LoopExecutor()
     private let jobs = Mutex<PostedJobs>(PostedJobs())
     private let wakePending = Atomic<Bool>(false)
     private let stopRequested = Atomic<Bool>(false)
@@ -25,9 +32,11 @@ public final class LoopHandle: Sendable, CustomStringConvertible {
     private let ownerThreadName = ThreadIdentity.currentName
     private let number = LoopHandle.lastNumber.add(1, ordering: .relaxed).newValue
     private static let lastNumber = Atomic<UInt64>(0)
+    private let wakeUpWrites = Atomic<Int>(0)
 
     init() throws(SystemError) {
         wakeCounter = try EventCounter.make()
+        executor.attach(to: self)
     }
 
     deinit {
@@ -50,6 +59,13 @@ public final class LoopHandle: Sendable, CustomStringConvertible {
         post(.plain(body))
     }
 
+    /// Runs `body` on the loop's thread with the loop during its next pass,
+    /// in the order posted, or with nil once the loop is gone (at once, or
+    /// when it goes away): work that a waiting task must hear of either way.
+    package func executeOrAbandon(_ body: sending @escaping (EventLoop?) -> Void) {
+        post(.runOrAbandon(body))
+    }
+
     /// Queues `job` and wakes the loop; a job posted after the loop is gone
     /// is abandoned at once.
     func post(_ job: LoopJob) {
@@ -65,8 +81,14 @@ public final class LoopHandle: Sendable, CustomStringConvertible {
     /// Makes a loop blocked in its poll wait return now.
     public func wakeUp() {
         guard !wakePending.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        wakeUpWrites.add(1, ordering: .relaxed)
         wakeCounter.increment()
     }
+
+    /// How many wake-ups were written to the loop's eventfd so far (coalesced
+    /// ones are not): what a test counts to see that work queued on the
+    /// loop's own thread costs no system call.
+    package var wakeUpsWritten: Int { wakeUpWrites.load(ordering: .relaxed) }
 
     /// Asks the loop to return from `run` after its current pass.
     public func stop() {
