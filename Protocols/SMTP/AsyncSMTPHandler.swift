@@ -15,10 +15,11 @@ import AsyncCore
 ///
 /// let server = try SMTPServer(handler: AsyncHandlerBridge(Directory()), loop: loop)
 /// ```
-/// Each hook runs as a task of its own, on Swift's cooperative pool; a
-/// session waits for its answer before it reads on, so one session's hooks
-/// never overlap. Code that blocks pool threads (a synchronous wait, a loop
-/// run on a task) delays these answers. Every hook has a default that accepts.
+/// Each hook runs as a task of its own that prefers the session's loop as
+/// its executor, so it needs no other thread (an actor handler's own jobs
+/// run on the thread that calls into it); a session waits for its answer
+/// before it reads on, so one session's hooks never overlap. Every hook has
+/// a default that accepts.
 public protocol AsyncSMTPHandler: Sendable {
     /// As ``SMTPHandler/keepsContent``. Default: true.
     var keepsContent: Bool { get }
@@ -74,34 +75,34 @@ public final class AsyncHandlerBridge: SMTPHandler {
 
     public func connect(from client: SocketAddress, answer: SMTPAnswer) {
         let handler = self.handler
-        Task { answer(await handler.connect(from: client)) }
+        Task(executorPreference: answer.executor) { answer(await handler.connect(from: client)) }
     }
 
     public func hello(_ hello: SMTPHello, answer: SMTPAnswer) {
         let handler = self.handler
-        Task { answer(await handler.hello(hello)) }
+        Task(executorPreference: answer.executor) { answer(await handler.hello(hello)) }
     }
 
     public func mailFrom(_ transaction: SMTPTransaction, answer: SMTPAnswer) {
         let handler = self.handler
-        Task { answer(await handler.mailFrom(transaction)) }
+        Task(executorPreference: answer.executor) { answer(await handler.mailFrom(transaction)) }
     }
 
     public func recipient(_ address: String, options: [String], of transaction: SMTPTransaction, answer: SMTPAnswer) {
         let handler = self.handler
-        Task { answer(await handler.recipient(address, options: options, of: transaction)) }
+        Task(executorPreference: answer.executor) { answer(await handler.recipient(address, options: options, of: transaction)) }
     }
 
     public func content(_ piece: ArraySlice<UInt8>, of transaction: SMTPTransaction, answer: SMTPAnswer) {
         guard streams else { return answer(.accept) }
         let handler = self.handler
         let copy = Array(piece)
-        Task { answer(await handler.content(copy, of: transaction)) }
+        Task(executorPreference: answer.executor) { answer(await handler.content(copy, of: transaction)) }
     }
 
     public func endOfData(_ message: SMTPMessage, answer: SMTPAnswer) {
         let handler = self.handler
-        Task { answer(await handler.endOfData(message)) }
+        Task(executorPreference: answer.executor) { answer(await handler.endOfData(message)) }
     }
 
     public func abandon(_ transaction: SMTPTransaction) {

@@ -32,6 +32,11 @@ public final class SMTPAnswer: Sendable {
     private let state: Mutex<(State, sequence: UInt64)>
     private let delivery: LoopCallback<SMTPAnswerEvent>
 
+    /// The session's loop, as a task executor: an answer worked out in a
+    /// task can be worked out there (`Task(executorPreference: answer.executor)`)
+    /// and so never waits for Swift's shared thread pool.
+    public var executor: LoopExecutor { delivery.executor }
+
     init(sequence: UInt64, delivery: LoopCallback<SMTPAnswerEvent>) {
         state = Mutex((.open, sequence))
         self.delivery = delivery

@@ -29,6 +29,11 @@ public final class LoopCallback<Value: Sendable>: Sendable {
         self.body = LoopBody(run: body)
     }
 
+    /// The loop the closure runs on, as a task executor: work whose result
+    /// will call back can run there too (`Task(executorPreference:)`), needing
+    /// no other thread.
+    public var executor: LoopExecutor { handle.executor }
+
     /// Runs the closure with `value` on the loop's thread during its next
     /// pass; returns at once. Calls run in the order they were made.
     public func callAsFunction(_ value: Value) {
