@@ -17,6 +17,10 @@ import Synchronization
 /// ``serve(_:backlog:proxyProtocol:handingTo:)-5irbe`` listens on one address and hands each accepted
 /// connection to the loops in turn. Loops that must share state (a chat
 /// room, say) keep it on one loop and reach it through that loop's handle.
+///
+/// A server that expects thousands of connections at once makes room for
+/// their descriptors before it starts the group, while the process has one
+/// thread: ``OpenFileLimit/reserveDescriptorTable(for:)`` tells why.
 public final class EventLoopGroup: Sendable {
     /// The loops' threads, in the order they were started.
     public let threads: [EventLoopThread]

@@ -44,7 +44,7 @@ struct Epoll {
     @inline(__always)
     func wait(into buffer: inout EpollEventBuffer, timeoutMS: Int32) throws(SystemError) -> Int {
         let count = buffer.events.withUnsafeMutableBufferPointer { events in
-            epoll_wait(descriptor, events.baseAddress, Int32(events.count), timeoutMS)
+            csystem_epoll_wait(descriptor, events.baseAddress, Int32(events.count), timeoutMS)
         }
         if count >= 0 { return Int(count) }
         let error = Errno.current

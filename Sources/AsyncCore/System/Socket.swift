@@ -94,7 +94,7 @@ public struct Socket: Sendable, Hashable, CustomStringConvertible {
     /// block. The corresponding C function is `send`.
     @inline(__always)
     public func send(_ bytes: UnsafeRawBufferPointer) throws(SystemError) -> Int? {
-        try Syscall.nonBlocking(.send) { Glibc.send(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL)) }
+        try Syscall.nonBlocking(.send) { csystem_send(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL)) }
     }
 
     /// Sends several buffers in one call (`sendmsg` with `MSG_NOSIGNAL`).
@@ -103,14 +103,14 @@ public struct Socket: Sendable, Hashable, CustomStringConvertible {
         var message = msghdr()
         message.msg_iov = vectors.baseAddress
         message.msg_iovlen = vectors.count
-        return try Syscall.nonBlocking(.send) { sendmsg(descriptor, &message, Int32(MSG_NOSIGNAL)) }
+        return try Syscall.nonBlocking(.send) { csystem_sendmsg(descriptor, &message, Int32(MSG_NOSIGNAL)) }
     }
 
     /// Receives into `buffer`: the byte count, 0 at end of input, nil when it
     /// would block. The corresponding C function is `recv`.
     @inline(__always)
     public func receive(into buffer: UnsafeMutableRawBufferPointer, flags: ReceiveFlags = []) throws(SystemError) -> Int? {
-        try Syscall.nonBlocking(.recv) { Glibc.recv(descriptor, buffer.baseAddress, buffer.count, flags.rawValue) }
+        try Syscall.nonBlocking(.recv) { csystem_recv(descriptor, buffer.baseAddress, buffer.count, flags.rawValue) }
     }
 
     /// Shuts down one or both directions (`.write` sends a FIN). The
