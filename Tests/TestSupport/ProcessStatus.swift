@@ -56,6 +56,20 @@ public struct ProcessStatus: Sendable {
         return count
     }
 
+    /// The slots of its descriptor table (`FDSize`): grown by doubling as
+    /// descriptors are opened, never shrunk.
+    public func descriptorTableSize() throws(SystemCallFailure) -> Int {
+        let line = try read("status").split(separator: "\n").first { $0.hasPrefix("FDSize:") }
+        return line?.split(separator: "\t").last.flatMap { Int($0) } ?? 0
+    }
+
+    /// Its soft and hard limits on open descriptors, from `limits`.
+    public func openFileLimits() throws(SystemCallFailure) -> (soft: Int, hard: Int)? {
+        let line = try read("limits").split(separator: "\n").first { $0.hasPrefix("Max open files") }
+        let numbers = line?.split(separator: " ").compactMap { Int($0) } ?? []
+        return numbers.count >= 2 ? (numbers[0], numbers[1]) : nil
+    }
+
     /// One of the process's `/proc` files; each is small and read in one call.
     private func read(_ name: String) throws(SystemCallFailure) -> String {
         let path = "/proc/\(pid)/\(name)"

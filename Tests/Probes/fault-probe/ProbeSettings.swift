@@ -3,7 +3,7 @@ import Echo
 
 /// The command line of the fault probe.
 ///
-///     fault-probe echo [--mode line|raw] [--nofile N|max] [--signals]
+///     fault-probe echo [--mode line|raw] [--nofile N|max] [--reserve-descriptors N] [--signals]
 ///     fault-probe smtp [--size N]
 struct ProbeSettings {
     enum Server {
@@ -12,14 +12,17 @@ struct ProbeSettings {
     }
 
     enum DescriptorLimit {
-        case unchanged
         case hard
         case soft(Int)
     }
 
     var server = Server.echo(.line)
-    var descriptorLimit = DescriptorLimit.unchanged
+    /// Changes to the soft descriptor limit, made in order (`--nofile 64
+    /// --nofile max` lowers it, then raises it again).
+    var descriptorLimits: [DescriptorLimit] = []
     var countsSignals = false
+    /// Slots to make in the descriptor table at start-up, if any.
+    var reservedDescriptors: Int?
     var maxMessageSize: Int? = 33_554_432
 
     init(_ arguments: [String]) throws(ProbeUsageError) {
@@ -41,12 +44,15 @@ struct ProbeSettings {
                 server = .echo(mode)
             case "--nofile":
                 if value == "max" {
-                    descriptorLimit = .hard
+                    descriptorLimits.append(.hard)
                 } else if let count = Int(value), count > 0 {
-                    descriptorLimit = .soft(count)
+                    descriptorLimits.append(.soft(count))
                 } else {
                     throw ProbeUsageError("bad --nofile \(value)")
                 }
+            case "--reserve-descriptors":
+                guard let count = Int(value), count > 0 else { throw ProbeUsageError("bad --reserve-descriptors \(value)") }
+                reservedDescriptors = count
             case "--size":
                 guard let size = Int(value), size >= 0 else { throw ProbeUsageError("bad --size \(value)") }
                 maxMessageSize = size == 0 ? nil : size

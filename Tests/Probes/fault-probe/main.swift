@@ -2,7 +2,7 @@
 // process-wide — descriptor limits, signal handlers, resident memory — is
 // its own and never the test process's.
 //
-//     fault-probe echo [--mode line|raw] [--nofile N|max] [--signals]
+//     fault-probe echo [--mode line|raw] [--nofile N|max] [--reserve-descriptors N] [--signals]
 //     fault-probe smtp [--size N]
 //
 // Prints "listening on HOST:PORT", then every line the loop logs as
@@ -20,19 +20,21 @@ for descriptor in 3..<getdtablesize() { _ = close(descriptor) }
 
 do {
     let settings = try ProbeSettings(Array(CommandLine.arguments.dropFirst()))
-    switch settings.descriptorLimit {
-    case .unchanged:
-        break
-    case .hard:
-        try OpenFileLimit.raiseToHardLimit()
-    case .soft(let count):
-        var limit = rlimit()
-        getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
-        limit.rlim_cur = rlim_t(min(count, Int(limit.rlim_max)))
-        guard setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else {
-            throw SystemError(.setrlimit, errno: Errno(rawValue: errno))
+    for change in settings.descriptorLimits {
+        switch change {
+        case .hard:
+            try OpenFileLimit.raiseToHardLimit()
+        case .soft(let count):
+            var limit = rlimit()
+            getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+            limit.rlim_cur = rlim_t(min(count, Int(limit.rlim_max)))
+            guard setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else {
+                throw SystemError(.setrlimit, errno: Errno(rawValue: errno))
+            }
         }
     }
+
+    if let count = settings.reservedDescriptors { try OpenFileLimit.reserveDescriptorTable(for: count) }
 
     let loop = try EventLoop()
     loop.logger = { say("log: \($0)") }
