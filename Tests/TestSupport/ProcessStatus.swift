@@ -63,6 +63,12 @@ public struct ProcessStatus: Sendable {
         return line?.split(separator: "\t").last.flatMap { Int($0) } ?? 0
     }
 
+    /// How many threads it runs (`Threads`).
+    public func threadCount() throws(SystemCallFailure) -> Int {
+        let line = try read("status").split(separator: "\n").first { $0.hasPrefix("Threads:") }
+        return line?.split(separator: "\t").last.flatMap { Int($0) } ?? 0
+    }
+
     /// Its soft and hard limits on open descriptors, from `limits`.
     public func openFileLimits() throws(SystemCallFailure) -> (soft: Int, hard: Int)? {
         let line = try read("limits").split(separator: "\n").first { $0.hasPrefix("Max open files") }

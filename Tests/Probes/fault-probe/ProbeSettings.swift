@@ -3,7 +3,8 @@ import Echo
 
 /// The command line of the fault probe.
 ///
-///     fault-probe echo [--mode line|raw] [--nofile N|max] [--reserve-descriptors N] [--signals]
+///     fault-probe echo [--mode line|raw] [--nofile N|max] [--reserve-descriptors N]
+///                      [--backend epoll|poll] [--signals] [--busy-neighbour]
 ///     fault-probe smtp [--size N]
 struct ProbeSettings {
     enum Server {
@@ -21,6 +22,9 @@ struct ProbeSettings {
     /// --nofile max` lowers it, then raises it again).
     var descriptorLimits: [DescriptorLimit] = []
     var countsSignals = false
+    /// Whether a second loop runs beside the server's, waking every millisecond.
+    var hasBusyNeighbour = false
+    var backend = PollerBackend.epoll
     /// Slots to make in the descriptor table at start-up, if any.
     var reservedDescriptors: Int?
     var maxMessageSize: Int? = 33_554_432
@@ -35,6 +39,10 @@ struct ProbeSettings {
         while let flag = rest.popFirst() {
             if flag == "--signals" {
                 countsSignals = true
+                continue
+            }
+            if flag == "--busy-neighbour" {
+                hasBusyNeighbour = true
                 continue
             }
             guard let value = rest.popFirst() else { throw ProbeUsageError("\(flag) needs a value") }
@@ -53,6 +61,9 @@ struct ProbeSettings {
             case "--reserve-descriptors":
                 guard let count = Int(value), count > 0 else { throw ProbeUsageError("bad --reserve-descriptors \(value)") }
                 reservedDescriptors = count
+            case "--backend":
+                guard let chosen = PollerBackend(rawValue: value) else { throw ProbeUsageError("bad --backend \(value)") }
+                backend = chosen
             case "--size":
                 guard let size = Int(value), size >= 0 else { throw ProbeUsageError("bad --size \(value)") }
                 maxMessageSize = size == 0 ? nil : size

@@ -2,7 +2,8 @@
 // process-wide — descriptor limits, signal handlers, resident memory — is
 // its own and never the test process's.
 //
-//     fault-probe echo [--mode line|raw] [--nofile N|max] [--reserve-descriptors N] [--signals]
+//     fault-probe echo [--mode line|raw] [--nofile N|max] [--reserve-descriptors N]
+//                      [--backend epoll|poll] [--signals] [--busy-neighbour]
 //     fault-probe smtp [--size N]
 //
 // Prints "listening on HOST:PORT", then every line the loop logs as
@@ -36,12 +37,17 @@ do {
 
     if let count = settings.reservedDescriptors { try OpenFileLimit.reserveDescriptorTable(for: count) }
 
-    let loop = try EventLoop()
+    let loop = try EventLoop(backend: settings.backend)
     loop.logger = { say("log: \($0)") }
     var signalsReceived = 0
     if settings.countsSignals {
         try loop.onSignals([SIGUSR1]) { _ in signalsReceived += 1 }
     }
+    // Another loop in the process, awake all the time: the signals are the
+    // server loop's all the same.
+    let neighbour = settings.hasBusyNeighbour ? try EventLoopThread(name: "neighbour", backend: settings.backend) { loop in
+        tick(loop)
+    } : nil
     var delivered = 0
     let listener: Dispatcher
     switch settings.server {
@@ -74,7 +80,13 @@ do {
     say("listening on \(try listener.localAddress)")
     try loop.runUntilStopped()
     loop.closeAll()
+    neighbour?.stop()
 } catch {
     say("error: \(error)")
     exit(1)
+}
+
+/// Wakes `loop` every millisecond, for as long as it runs.
+private func tick(_ loop: EventLoop) {
+    loop.schedule(after: .milliseconds(1)) { tick(loop) }
 }
