@@ -110,6 +110,9 @@ public final class ChildProcess {
 
         var variables = environment
         if !variables.contains(where: { $0.hasPrefix("SWIFT_BACKTRACE=") }) { variables.append("SWIFT_BACKTRACE=enable=no") }
+        // A child built with a sanitizer (.ci/sanitize) reports as the test process does.
+        let sanitizerSettings = ChildProcess.inheritedEnvironment(ChildProcess.sanitizerVariables)
+        variables += sanitizerSettings.filter { setting in !variables.contains { $0.hasPrefix(setting.prefix { $0 != "=" } + "=") } }
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup($0) } + [nil]
         defer { (argv + envp).forEach { free($0) } }
@@ -139,6 +142,8 @@ public final class ChildProcess {
         if exitStatus == nil { kill() }
         [outputDescriptor, errorDescriptor, inputDescriptor].filter { $0 >= 0 }.forEach { _ = Glibc.close($0) }
     }
+
+    private static let sanitizerVariables = ["ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "ASAN_SYMBOLIZER_PATH"]
 
     /// `NAME=value` for each of `names` set in the test process, for programs
     /// that need some of its environment: `PATH` and `HOME` find `python3`,
