@@ -62,7 +62,8 @@ public final class ChildProcess {
     /// - Parameters:
     ///   - environment: `NAME=value` strings, all the child gets besides
     ///     `SWIFT_BACKTRACE=enable=no` (a crash report would stall a test for
-    ///     seconds); see ``inheritedEnvironment(_:)``.
+    ///     seconds) and the test process's sanitizer settings
+    ///     (``sanitizerVariables``); see ``inheritedEnvironment(_:)``.
     ///   - blockedSignals: the child starts with these blocked and every
     ///     signal at its default action, whatever the test thread blocks
     ///     or the test process ignores.
@@ -110,7 +111,6 @@ public final class ChildProcess {
 
         var variables = environment
         if !variables.contains(where: { $0.hasPrefix("SWIFT_BACKTRACE=") }) { variables.append("SWIFT_BACKTRACE=enable=no") }
-        // A child built with a sanitizer (.ci/sanitize) reports as the test process does.
         let sanitizerSettings = ChildProcess.inheritedEnvironment(ChildProcess.sanitizerVariables)
         variables += sanitizerSettings.filter { setting in !variables.contains { $0.hasPrefix(setting.prefix { $0 != "=" } + "=") } }
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
@@ -143,7 +143,9 @@ public final class ChildProcess {
         [outputDescriptor, errorDescriptor, inputDescriptor].filter { $0 >= 0 }.forEach { _ = Glibc.close($0) }
     }
 
-    private static let sanitizerVariables = ["ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "ASAN_SYMBOLIZER_PATH"]
+    /// The sanitizer settings a child gets from the test process, when set
+    /// there: a child built with a sanitizer reports as the tests do.
+    public static let sanitizerVariables = ["ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "ASAN_SYMBOLIZER_PATH"]
 
     /// `NAME=value` for each of `names` set in the test process, for programs
     /// that need some of its environment: `PATH` and `HOME` find `python3`,

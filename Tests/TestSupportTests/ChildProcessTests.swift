@@ -77,7 +77,18 @@ import Testing
     @Test func theEnvironmentIsOnlyWhatTheTestGivesAndNoBacktraces() throws {
         let child = try ChildProcess(path: "/usr/bin/env", environment: ["GREETING=hello"])
         #expect(try child.waitForExit() == .exited(0))
-        #expect(child.outputText == "GREETING=hello\nSWIFT_BACKTRACE=enable=no\n")
+        let sanitizerSettings = ChildProcess.inheritedEnvironment(ChildProcess.sanitizerVariables)
+        #expect(child.outputText == (["GREETING=hello", "SWIFT_BACKTRACE=enable=no"] + sanitizerSettings).map { $0 + "\n" }.joined())
+    }
+
+    @Test func theTestsSanitizerSettingsReachTheChildUnlessTheTestSetsThem() throws {
+        let child = try ChildProcess(path: "/usr/bin/env", environment: ["TSAN_OPTIONS=halt_on_error=0"])
+        #expect(try child.waitForExit() == .exited(0))
+        let lines = child.outputText.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("TSAN_OPTIONS=") } == ["TSAN_OPTIONS=halt_on_error=0"])
+        for setting in ChildProcess.inheritedEnvironment(ChildProcess.sanitizerVariables) where !setting.hasPrefix("TSAN_OPTIONS=") {
+            #expect(lines.contains(Substring(setting)))
+        }
     }
 
     @Test func aReadThatRunsOutThrowsNamingTheProgramAndWhatItWaitedFor() throws {
