@@ -30,22 +30,39 @@ extern void *memmem(const void *haystack, size_t haystacklen, const void *needle
  * a second thread, each call turns asynchronous cancellation on and off
  * around the system call (two atomic compare-and-swaps; 87 of the 1,850
  * instructions an echoed line cost). Nothing here cancels threads, so that
- * buys nothing. syscall(2) sets errno as the wrappers do. */
+ * buys nothing. syscall(2) sets errno as the wrappers do.
+ *
+ * A program running under ThreadSanitizer or AddressSanitizer (whose runtime
+ * is then linked in) keeps the wrappers: the sanitizers see only the calls
+ * they intercept. ThreadSanitizer orders a send before the recv that gets its
+ * bytes, and runs a signal handler at once only for a thread blocked in an
+ * intercepted call such as epoll_wait; AddressSanitizer checks the buffers. */
+extern void __tsan_init(void) __attribute__((weak));
+extern void __asan_init(void) __attribute__((weak));
+
+static inline int csystem_calls_glibc(void) {
+    return __tsan_init != 0 || __asan_init != 0;
+}
+
 static inline ssize_t csystem_recv(int fd, void *buffer, size_t length, int flags) {
+    if (csystem_calls_glibc()) return recv(fd, buffer, length, flags);
     return syscall(SYS_recvfrom, fd, buffer, length, flags, NULL, NULL);
 }
 
 static inline ssize_t csystem_send(int fd, const void *buffer, size_t length, int flags) {
+    if (csystem_calls_glibc()) return send(fd, buffer, length, flags);
     return syscall(SYS_sendto, fd, buffer, length, flags, NULL, 0);
 }
 
 static inline ssize_t csystem_sendmsg(int fd, const struct msghdr *message, int flags) {
+    if (csystem_calls_glibc()) return sendmsg(fd, message, flags);
     return syscall(SYS_sendmsg, fd, message, flags);
 }
 
 /* epoll_pwait with no signal mask is epoll_wait, and exists on every
  * architecture (arm64 has no epoll_wait). */
 static inline int csystem_epoll_wait(int epfd, struct epoll_event *events, int count, int timeout) {
+    if (csystem_calls_glibc()) return epoll_wait(epfd, events, count, timeout);
     return (int)syscall(SYS_epoll_pwait, epfd, events, count, timeout, NULL, 8 /* the kernel's sigset size */);
 }
 
