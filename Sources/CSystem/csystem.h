@@ -66,6 +66,25 @@ static inline int csystem_epoll_wait(int epfd, struct epoll_event *events, int c
     return (int)syscall(SYS_epoll_pwait, epfd, events, count, timeout, NULL, 8 /* the kernel's sigset size */);
 }
 
+/* ThreadSanitizer's annotations, for the orderings it cannot see: Swift's
+ * Mutex hands a contended lock over in the kernel (a PI futex), and a task
+ * whose continuation was resumed before it suspended goes on without the
+ * runtime telling ThreadSanitizer. Without the sanitizer they are no-ops. */
+extern void __tsan_acquire(void *address) __attribute__((weak));
+extern void __tsan_release(void *address) __attribute__((weak));
+
+static inline int csystem_tsan_is_running(void) {
+    return __tsan_acquire != 0;
+}
+
+static inline void csystem_tsan_acquire(const void *address) {
+    if (__tsan_acquire != 0) __tsan_acquire((void *)address);
+}
+
+static inline void csystem_tsan_release(const void *address) {
+    if (__tsan_release != 0) __tsan_release((void *)address);
+}
+
 static const short CSYSTEM_POLLRDHUP = 0x2000;
 
 #endif

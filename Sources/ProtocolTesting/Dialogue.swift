@@ -167,9 +167,11 @@ public struct Dialogue: Sendable {
         let outcome: Result<DialogueReport, DialogueFailure> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let started = RunThread.start { [self] in
-                    continuation.resume(returning: Result { () throws(DialogueFailure) -> DialogueReport in
+                    let report = Result { () throws(DialogueFailure) -> DialogueReport in
                         try self.run(against: server, plan: plan, deadline: deadline, isCancelled: { flag.isSet })
-                    })
+                    }
+                    ThreadSanitizer.beforeResuming()
+                    continuation.resume(returning: report)
                 }
                 if !started {
                     continuation.resume(returning: .failure(DialogueFailure(
@@ -181,6 +183,7 @@ public struct Dialogue: Sendable {
         } onCancel: {
             flag.set()
         }
+        ThreadSanitizer.afterResumed()
         return try outcome.get()
     }
 

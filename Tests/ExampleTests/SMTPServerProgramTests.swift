@@ -150,7 +150,8 @@ import Testing
     /// (RLIMIT_FSIZE, set in its own shell, with SIGXFSZ ignored so a write
     /// past it fails with EFBIG). The large message is answered 451 and
     /// leaves nothing behind; the server goes on and stores the next one.
-    @Test func aFailingDiskIsA451AndTheServerGoesOn() throws {
+    @Test(.disabled(if: ThreadSanitizer.isRunning, "ThreadSanitizer's runtime faults (SIGBUS) under a 4 KiB file size limit"))
+    func aFailingDiskIsA451AndTheServerGoesOn() throws {
         let maildir = try TemporaryDirectory()
         defer { maildir.remove() }
         let command = "trap '' XFSZ; ulimit -f 4; exec \"$0\" --port 0 --quiet --maildir \"$1\""

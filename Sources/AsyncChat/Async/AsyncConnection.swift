@@ -46,7 +46,7 @@ public final class AsyncConnection: Sendable {
     /// The framing and bounds this connection uses.
     public let options: AsyncConnectionOptions
 
-    typealias Continuation<Value> = UnsafeContinuation<Result<Value, ConnectionError>, Never>
+    typealias Continuation<Value> = TaskResumer<Result<Value, ConnectionError>, Never>
 
     /// Adopts a connected socket; call it on the loop's thread (a listener
     /// hook, or a job of the loop's executor).
@@ -82,7 +82,8 @@ public final class AsyncConnection: Sendable {
     public static func connect(
         to address: SocketAddress, options: AsyncConnectionOptions = AsyncConnectionOptions(), loop: LoopHandle
     ) async throws(ConnectionError) -> AsyncConnection {
-        let made: Result<AsyncConnection, ConnectionError> = await withUnsafeContinuation { continuation in
+        let made: Result<AsyncConnection, ConnectionError> = await withUnsafeContinuation { unsafe in
+            let continuation = TaskResumer(unsafe)
             loop.executeOrAbandon { eventLoop in
                 guard let eventLoop else { return continuation.resume(returning: .failure(.closedByLoop)) }
                 let channel = ConnectionChannel(options: options, loop: eventLoop)
@@ -95,6 +96,7 @@ public final class AsyncConnection: Sendable {
                 continuation.resume(returning: .success(AsyncConnection(channel: channel, peerAddress: address)))
             }
         }
+        ThreadSanitizer.afterResumed()
         let connection = try made.get()
         try await connection.perform({ _ in .mustWait }, wait: { channel, continuation in channel.waitForConnect(continuation) })
         return connection
@@ -161,7 +163,7 @@ public final class AsyncConnection: Sendable {
     nonisolated(nonsending)
     func nextFrameWaiting() async throws(ConnectionError) -> ArraySlice<UInt8>? {
         if let channel = channelCoveringCancellation() {
-            return try await withUnsafeContinuation { channel.waitForFrame($0) }.get()
+            return try await withUnsafeContinuation { channel.waitForFrame(TaskResumer($0)) }.get()
         }
         return try await perform({ $0.nextFrame() }, wait: { channel, continuation in channel.waitForFrame(continuation) })
     }
@@ -254,7 +256,7 @@ public final class AsyncConnection: Sendable {
     nonisolated(nonsending)
     func waitUntilWritable() async throws(ConnectionError) {
         if let channel = channelCoveringCancellation() {
-            return try await withUnsafeContinuation { channel.waitUntilWritable($0) }.get()
+            return try await withUnsafeContinuation { channel.waitUntilWritable(TaskResumer($0)) }.get()
         }
         try await perform({ _ in .mustWait }, wait: { channel, continuation in channel.waitUntilWritable(continuation) })
     }
@@ -362,7 +364,8 @@ public final class AsyncConnection: Sendable {
     ) async throws(ConnectionError) -> Value {
         let reference = self.reference
         let result = await withTaskCancellationHandler {
-            await withUnsafeContinuation { (continuation: Continuation<Value>) in
+            await withUnsafeContinuation { (unsafe: UnsafeContinuation<Result<Value, ConnectionError>, Never>) in
+                let continuation = TaskResumer(unsafe)
                 if reference.executor.isCurrentThread {
                     return AsyncConnection.start(request, wait: wait, on: reference.channel, continuation)
                 }
@@ -377,6 +380,7 @@ public final class AsyncConnection: Sendable {
             // the middle of something the cancel must not interleave with.
             reference.later { $0.cancel() }
         }
+        ThreadSanitizer.afterResumed()
         return try result.get()
     }
 

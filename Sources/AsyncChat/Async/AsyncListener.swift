@@ -65,7 +65,8 @@ public final class AsyncListener: Sendable {
         to address: SocketAddress, options: AsyncConnectionOptions = AsyncConnectionOptions(), loop: LoopHandle
     ) async throws(SystemError) -> AsyncListener {
         let loopGone = SystemError(.listen, errno: .badFileDescriptor)
-        let made: Result<AsyncListener, SystemError> = await withUnsafeContinuation { continuation in
+        let made: Result<AsyncListener, SystemError> = await withUnsafeContinuation { unsafe in
+            let continuation = TaskResumer(unsafe)
             loop.executeOrAbandon { eventLoop in
                 guard let eventLoop else { return continuation.resume(returning: .failure(loopGone)) }
                 continuation.resume(returning: Result { () throws(SystemError) in
@@ -73,6 +74,7 @@ public final class AsyncListener: Sendable {
                 })
             }
         }
+        ThreadSanitizer.afterResumed()
         return try made.get()
     }
 
@@ -100,7 +102,8 @@ public final class AsyncListener: Sendable {
             return try result.get()
         }
         let result = await withTaskCancellationHandler {
-            await withUnsafeContinuation { (continuation: ListenerChannel.Waiter) in
+            await withUnsafeContinuation { (unsafe: UnsafeContinuation<Result<AsyncConnection?, ConnectionError>, Never>) in
+                let continuation = TaskResumer(unsafe)
                 reference.onLoop({ channel in
                     channel.waitForConnection(continuation)
                 }, ifLoopEnded: {
@@ -110,6 +113,7 @@ public final class AsyncListener: Sendable {
         } onCancel: {
             reference.later { $0.cancel() }
         }
+        ThreadSanitizer.afterResumed()
         return try result.get()
     }
 
@@ -164,7 +168,8 @@ public final class AsyncListener: Sendable {
     nonisolated(nonsending)
     public func close() async {
         let reference = self.reference
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+        await withUnsafeContinuation { (unsafe: UnsafeContinuation<Void, Never>) in
+            let continuation = TaskResumer(unsafe)
             reference.onLoop({ channel in
                 channel.closeOnRequest()
                 continuation.resume()
@@ -172,5 +177,6 @@ public final class AsyncListener: Sendable {
                 continuation.resume()
             })
         }
+        ThreadSanitizer.afterResumed()
     }
 }

@@ -25,7 +25,7 @@ public final class EventLoopGroup: Sendable {
     /// The loops' threads, in the order they were started.
     public let threads: [EventLoopThread]
     private let nextLoop = Atomic<Int>(0)
-    let listeners = Mutex<[LoopBound<Dispatcher>]>([])
+    let listeners = SanitizerVisibleMutex<[LoopBound<Dispatcher>]>([])
 
     private init(threads: [EventLoopThread]) {
         self.threads = threads

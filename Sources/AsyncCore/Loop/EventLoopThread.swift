@@ -25,7 +25,7 @@ public final class EventLoopThread: Sendable {
     /// The running loop's handle.
     public let handle: LoopHandle
     private let thread: SystemThread
-    private let joined = Mutex<Bool>(false)
+    private let joined = SanitizerVisibleMutex<Bool>(false)
 
     private init(handle: LoopHandle, thread: SystemThread) {
         self.handle = handle
@@ -85,17 +85,21 @@ public final class EventLoopThread: Sendable {
         name: String = "event-loop", backend: PollerBackend = .epoll,
         _ setup: @escaping @Sendable (EventLoop) throws -> Value
     ) async throws -> (thread: EventLoopThread, value: Value) {
-        let launched = Mutex<SystemThread?>(nil)
+        let launched = SanitizerVisibleMutex<SystemThread?>(nil)
         // The continuation's body has returned, and `launched` is set, before
         // the task resumes, however soon the new thread reports.
         let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Outcome<Value>, Never>) in
             do {
-                let thread = try launch(name: name, backend: backend, setup) { continuation.resume(returning: $0) }
+                let thread = try launch(name: name, backend: backend, setup) { outcome in
+                    ThreadSanitizer.beforeResuming()
+                    continuation.resume(returning: outcome)
+                }
                 launched.withLock { $0 = thread }
             } catch {
                 continuation.resume(returning: .failure(error))
             }
         }
+        ThreadSanitizer.afterResumed()
         guard let thread = launched.withLock({ $0 }) else {
             // No thread: the outcome is the error that launching it threw.
             if case .failure(let error) = outcome { throw error }
@@ -110,7 +114,7 @@ public final class EventLoopThread: Sendable {
     private static func launchAndWait<Value: Sendable>(
         name: String, backend: PollerBackend, _ setup: @escaping @Sendable (EventLoop) throws -> Value
     ) throws -> (LoopHandle, SystemThread, Value) {
-        let reported = Mutex<Outcome<Value>?>(nil)
+        let reported = SanitizerVisibleMutex<Outcome<Value>?>(nil)
         let started = DispatchSemaphore(value: 0)
         let thread = try launch(name: name, backend: backend, setup) { outcome in
             reported.withLock { $0 = outcome }

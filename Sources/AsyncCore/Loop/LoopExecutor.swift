@@ -40,7 +40,7 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
     // identities are atomic; everything else is touched only by the thread
     // that runs the loop, inside a pass (where `runningThread` names that
     // thread), or set once before the loop runs.
-    private let remote = Mutex(RemoteJobs())
+    private let remote = SanitizerVisibleMutex(RemoteJobs())
     private let hasRemote = Atomic<Bool>(false)
     @usableFromInline let runningThread = Atomic<UInt>(0)
     /// The thread running a job after the loop ended, while it runs one.

@@ -17,17 +17,21 @@ extension LoopHandle {
     ///   type); ``LoopHandleError/loopStopped(_:)`` when the loop stopped
     ///   before it ran `body`.
     public func submit<Value>(_ body: sending @escaping (EventLoop) throws -> sending Value) async throws -> sending Value {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, any Error>, Never>) in
             let loopName = description
             post(.runOrAbandon { loop in
-                guard let loop else { return continuation.resume(throwing: LoopHandleError.loopStopped(loopName)) }
-                do {
-                    continuation.resume(returning: try body(loop))
-                } catch {
-                    continuation.resume(throwing: error)
+                let result: Result<Value, any Error>
+                if let loop {
+                    do { result = .success(try body(loop)) } catch { result = .failure(error) }
+                } else {
+                    result = .failure(LoopHandleError.loopStopped(loopName))
                 }
+                ThreadSanitizer.beforeResuming()
+                continuation.resume(returning: result)
             })
         }
+        ThreadSanitizer.afterResumed()
+        return try result.get()
     }
 
     /// Runs `body` on the loop's thread during its next pass, with the

@@ -24,7 +24,7 @@ public final class LoopHandle: Sendable, CustomStringConvertible {
     /// await withTaskExecutorPreference(handle.executor) { /* on the loop's thread */ }
     /// ```
     public let executor = LoopExecutor()
-    private let jobs = Mutex<PostedJobs>(PostedJobs())
+    private let jobs = SanitizerVisibleMutex<PostedJobs>(PostedJobs())
     private let wakePending = Atomic<Bool>(false)
     private let stopRequested = Atomic<Bool>(false)
     /// The thread that made the loop, the one its dispatchers belong to.
