@@ -46,7 +46,7 @@ public final class AsyncConnection: Sendable {
     /// The framing and bounds this connection uses.
     public let options: AsyncConnectionOptions
 
-    typealias Continuation<Value> = TaskResumer<Result<Value, ConnectionError>, Never>
+    typealias Continuation<Value> = TaskResumer<Result<Value, ConnectionError>>
 
     /// Adopts a connected socket; call it on the loop's thread (a listener
     /// hook, or a job of the loop's executor).

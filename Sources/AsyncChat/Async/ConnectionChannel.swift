@@ -10,7 +10,7 @@ import Glibc
 /// when it is free) and leave in one send when the job ends, so a task that
 /// answers a batch of frames before it waits again costs one send.
 final class ConnectionChannel: Dispatcher, OutputSink, JobFinishing, AbandonmentObserving {
-    typealias Waiter<Value> = TaskResumer<Result<Value, ConnectionError>, Never>
+    typealias Waiter<Value> = TaskResumer<Result<Value, ConnectionError>>
 
     /// What a request can tell at once.
     enum Outcome<Value> {

@@ -4,7 +4,7 @@ import AsyncCore
 /// consumer keeps up, so clients it has not asked for wait in the kernel's
 /// backlog rather than in memory.
 final class ListenerChannel: Dispatcher, AbandonmentObserving {
-    typealias Waiter = TaskResumer<Result<AsyncConnection?, ConnectionError>, Never>
+    typealias Waiter = TaskResumer<Result<AsyncConnection?, ConnectionError>>
 
     let options: AsyncConnectionOptions
     @exclusivity(unchecked) private var accepted: [AsyncConnection] = []

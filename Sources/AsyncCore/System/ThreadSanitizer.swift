@@ -18,13 +18,13 @@ import CSystem
 package enum ThreadSanitizer {
     /// What this thread did so far happens before whatever a later
     /// ``acquire(_:)`` of `object` is followed by.
-    @inline(__always)
+    @inlinable
     package static func release(_ object: AnyObject) {
         csystem_tsan_release(UnsafeRawPointer(Unmanaged.passUnretained(object).toOpaque()))
     }
 
     /// The other side of ``release(_:)``.
-    @inline(__always)
+    @inlinable
     package static func acquire(_ object: AnyObject) {
         csystem_tsan_acquire(UnsafeRawPointer(Unmanaged.passUnretained(object).toOpaque()))
     }
@@ -33,20 +33,21 @@ package enum ThreadSanitizer {
     /// ``afterResumed()``: called before resuming a continuation that
     /// another thread may be about to await. (One address for every such
     /// hand-over: a sanitizer build may miss a race between two of them.)
-    @inline(__always)
+    @inlinable
     package static func beforeResuming() {
         if isRunning { release(handOffKey) }
     }
 
     /// The other side of ``beforeResuming()``, in the task, once its await returned.
-    @inline(__always)
+    @inlinable
     package static func afterResumed() {
         if isRunning { acquire(handOffKey) }
     }
 
     /// True in a build with `--sanitize=thread`.
+    @inlinable
     package static var isRunning: Bool { csystem_tsan_is_running() != 0 }
 
-    private final class HandOffKey: Sendable {}
-    private static let handOffKey = HandOffKey()
+    @usableFromInline final class HandOffKey: Sendable {}
+    @usableFromInline static let handOffKey = HandOffKey()
 }
