@@ -19,17 +19,20 @@ import AsyncCore
 ///     }
 /// }
 /// ```
-/// `onEvent` hears the room's events (``ChatEvent``) on the server's thread.
+/// The room listens on `address` (a free port on 127.0.0.1 by default); `body`
+/// gets the address it listens on. `onEvent` hears the room's events
+/// (``ChatEvent``) on the server's thread.
 /// - Throws: a `SystemError` when the server cannot listen, and what
 ///   `body` threw, as thrown.
 public func withChatServer<Result>(
+    on address: SocketAddress = .ipv4(host: "127.0.0.1", port: 0),
     options: ChatOptions = ChatOptions(),
     onEvent: (@Sendable (ChatEvent) -> Void)? = nil,
     isolation: isolated (any Actor)? = #isolation,
     _ body: (SocketAddress) async throws -> Result
 ) async throws -> Result {
     let (thread, address) = try await EventLoopThread.start(name: "chat-server") { loop in
-        let server = try ChatServer(address: .ipv4(host: "127.0.0.1", port: 0), options: options, loop: loop)
+        let server = try ChatServer(address: address, options: options, loop: loop)
         server.room.onEvent = onEvent
         return try server.localAddress
     }

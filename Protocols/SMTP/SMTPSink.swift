@@ -14,7 +14,7 @@ import AsyncCore
 ///     }
 /// }
 /// ```
-/// ``withSMTPSink(configuration:reply:isolation:_:)`` stops the server when
+/// ``withSMTPSink(configuration:on:reply:isolation:_:)`` stops the server when
 /// its body ends, returning or throwing, so a failing test leaves nothing
 /// running; a sink made with ``start(configuration:on:reply:)-73kna`` stops when
 /// ``stop()`` is called or its last reference goes.

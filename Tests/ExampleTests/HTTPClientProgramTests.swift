@@ -1,3 +1,4 @@
+import AsyncCore
 import Glibc
 import TestSupport
 import Testing
@@ -72,8 +73,13 @@ import Testing
     }
 
     @Test func aRefusedConnectionIsOneLineAndStatus1() throws {
-        let port = try LocalPeer.listen().port   // bound, then closed: nothing listens there now
-        let client = try ChildProcess(product: "http-client", arguments: ["http://127.0.0.1:\(port)/"])
+        // Bound, then closed: nothing listens there now (on an address of its
+        // own, where no other test's server can be given the port).
+        let closed = try Socket.make()
+        try closed.bind(to: .ownLoopback())
+        let address = try closed.localAddress()
+        closed.close()
+        let client = try ChildProcess(product: "http-client", arguments: ["http://\(address)/"])
         #expect(try client.waitForExit() == .exited(1))
         #expect(client.output.isEmpty)
         #expect(client.errorText.contains("Connection refused"))

@@ -249,7 +249,7 @@ import Glibc
         let thread = try EventLoopThread { _ in }
         defer { thread.stop() }
         let closed = try Socket.make()
-        try closed.bind(to: .ipv4("127.0.0.1", port: 0))
+        try closed.bind(to: .ownLoopback())
         let address = try closed.localAddress()
         closed.close()
         let error = await withTimeLimitResult { try await AsyncConnection.connect(to: address, loop: thread.handle) }

@@ -1,0 +1,18 @@
+import AsyncCore
+import Synchronization
+
+extension SocketAddress {
+    private static let lastOwnLoopback = Atomic<UInt32>(0)
+
+    /// A loopback address no other test of this process listens on, port 0:
+    /// 127.1.x.y, each call the next (Linux routes all of 127.0.0.0/8 to the
+    /// loopback interface). For a test that checks a stopped server's port
+    /// refuses connections: on 127.0.0.1 another test's server, running in
+    /// parallel, may be given that port as soon as it is free.
+    ///
+    ///     try await withSMTPSink(on: .ownLoopback()) { sink in ... }
+    public static func ownLoopback() -> SocketAddress {
+        let number = lastOwnLoopback.add(1, ordering: .relaxed).newValue
+        return .ipv4(host: "127.1.\((number >> 8) & 0xff).\(number & 0xff)", port: 0)
+    }
+}
