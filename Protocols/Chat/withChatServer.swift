@@ -31,11 +31,11 @@ public func withChatServer<Result>(
     isolation: isolated (any Actor)? = #isolation,
     _ body: (SocketAddress) async throws -> Result
 ) async throws -> Result {
-    let (thread, address) = try await EventLoopThread.start(name: "chat-server") { loop in
+    let (thread, bound) = try await EventLoopThread.start(name: "chat-server") { loop in
         let server = try ChatServer(address: address, options: options, loop: loop)
         server.room.onEvent = onEvent
         return try server.localAddress
     }
     defer { thread.stop() }
-    return try await body(address)
+    return try await body(bound)
 }

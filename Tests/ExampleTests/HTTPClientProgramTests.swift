@@ -73,12 +73,7 @@ import Testing
     }
 
     @Test func aRefusedConnectionIsOneLineAndStatus1() throws {
-        // Bound, then closed: nothing listens there now (on an address of its
-        // own, where no other test's server can be given the port).
-        let closed = try Socket.make()
-        try closed.bind(to: .ownLoopback())
-        let address = try closed.localAddress()
-        closed.close()
+        let address = try SocketAddress.nothingListening()
         let client = try ChildProcess(product: "http-client", arguments: ["http://\(address)/"])
         #expect(try client.waitForExit() == .exited(1))
         #expect(client.output.isEmpty)

@@ -15,4 +15,15 @@ extension SocketAddress {
         let number = lastOwnLoopback.add(1, ordering: .relaxed).newValue
         return .ipv4(host: "127.1.\((number >> 8) & 0xff).\(number & 0xff)", port: 0)
     }
+
+    /// An address where nothing listens: a port bound on an
+    /// ``ownLoopback()`` address and closed again, so a connect to it is refused.
+    ///
+    ///     let error = try await connect(to: try .nothingListening())
+    public static func nothingListening() throws -> SocketAddress {
+        let closed = try Socket.make()
+        defer { closed.close() }
+        try closed.bind(to: .ownLoopback())
+        return try closed.localAddress()
+    }
 }

@@ -82,8 +82,7 @@ public final class AsyncConnection: Sendable {
     public static func connect(
         to address: SocketAddress, options: AsyncConnectionOptions = AsyncConnectionOptions(), loop: LoopHandle
     ) async throws(ConnectionError) -> AsyncConnection {
-        let made: Result<AsyncConnection, ConnectionError> = await withUnsafeContinuation { unsafe in
-            let continuation = TaskResumer(unsafe)
+        let made = await TaskResumer<Result<AsyncConnection, ConnectionError>>.wait { continuation in
             loop.executeOrAbandon { eventLoop in
                 guard let eventLoop else { return continuation.resume(returning: .failure(.closedByLoop)) }
                 let channel = ConnectionChannel(options: options, loop: eventLoop)
@@ -96,7 +95,6 @@ public final class AsyncConnection: Sendable {
                 continuation.resume(returning: .success(AsyncConnection(channel: channel, peerAddress: address)))
             }
         }
-        ThreadSanitizer.afterResumed()
         let connection = try made.get()
         try await connection.perform({ _ in .mustWait }, wait: { channel, continuation in channel.waitForConnect(continuation) })
         return connection
@@ -163,7 +161,7 @@ public final class AsyncConnection: Sendable {
     nonisolated(nonsending)
     func nextFrameWaiting() async throws(ConnectionError) -> ArraySlice<UInt8>? {
         if let channel = channelCoveringCancellation() {
-            return try await withUnsafeContinuation { channel.waitForFrame(TaskResumer($0)) }.get()
+            return try await TaskResumer.wait { channel.waitForFrame($0) }.get()
         }
         return try await perform({ $0.nextFrame() }, wait: { channel, continuation in channel.waitForFrame(continuation) })
     }
@@ -256,7 +254,7 @@ public final class AsyncConnection: Sendable {
     nonisolated(nonsending)
     func waitUntilWritable() async throws(ConnectionError) {
         if let channel = channelCoveringCancellation() {
-            return try await withUnsafeContinuation { channel.waitUntilWritable(TaskResumer($0)) }.get()
+            return try await TaskResumer.wait { channel.waitUntilWritable($0) }.get()
         }
         try await perform({ _ in .mustWait }, wait: { channel, continuation in channel.waitUntilWritable(continuation) })
     }
@@ -364,8 +362,7 @@ public final class AsyncConnection: Sendable {
     ) async throws(ConnectionError) -> Value {
         let reference = self.reference
         let result = await withTaskCancellationHandler {
-            await withUnsafeContinuation { (unsafe: UnsafeContinuation<Result<Value, ConnectionError>, Never>) in
-                let continuation = TaskResumer(unsafe)
+            await TaskResumer.wait { (continuation: Continuation<Value>) in
                 if reference.executor.isCurrentThread {
                     return AsyncConnection.start(request, wait: wait, on: reference.channel, continuation)
                 }
@@ -380,7 +377,6 @@ public final class AsyncConnection: Sendable {
             // the middle of something the cancel must not interleave with.
             reference.later { $0.cancel() }
         }
-        ThreadSanitizer.afterResumed()
         return try result.get()
     }
 

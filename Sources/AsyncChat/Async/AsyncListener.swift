@@ -65,8 +65,7 @@ public final class AsyncListener: Sendable {
         to address: SocketAddress, options: AsyncConnectionOptions = AsyncConnectionOptions(), loop: LoopHandle
     ) async throws(SystemError) -> AsyncListener {
         let loopGone = SystemError(.listen, errno: .badFileDescriptor)
-        let made: Result<AsyncListener, SystemError> = await withUnsafeContinuation { unsafe in
-            let continuation = TaskResumer(unsafe)
+        let made = await TaskResumer<Result<AsyncListener, SystemError>>.wait { continuation in
             loop.executeOrAbandon { eventLoop in
                 guard let eventLoop else { return continuation.resume(returning: .failure(loopGone)) }
                 continuation.resume(returning: Result { () throws(SystemError) in
@@ -74,7 +73,6 @@ public final class AsyncListener: Sendable {
                 })
             }
         }
-        ThreadSanitizer.afterResumed()
         return try made.get()
     }
 
@@ -102,8 +100,7 @@ public final class AsyncListener: Sendable {
             return try result.get()
         }
         let result = await withTaskCancellationHandler {
-            await withUnsafeContinuation { (unsafe: UnsafeContinuation<Result<AsyncConnection?, ConnectionError>, Never>) in
-                let continuation = TaskResumer(unsafe)
+            await TaskResumer.wait { (continuation: ListenerChannel.Waiter) in
                 reference.onLoop({ channel in
                     channel.waitForConnection(continuation)
                 }, ifLoopEnded: {
@@ -113,7 +110,6 @@ public final class AsyncListener: Sendable {
         } onCancel: {
             reference.later { $0.cancel() }
         }
-        ThreadSanitizer.afterResumed()
         return try result.get()
     }
 
@@ -168,8 +164,7 @@ public final class AsyncListener: Sendable {
     nonisolated(nonsending)
     public func close() async {
         let reference = self.reference
-        await withUnsafeContinuation { (unsafe: UnsafeContinuation<Void, Never>) in
-            let continuation = TaskResumer(unsafe)
+        await TaskResumer<Void>.wait { continuation in
             reference.onLoop({ channel in
                 channel.closeOnRequest()
                 continuation.resume()
@@ -177,6 +172,5 @@ public final class AsyncListener: Sendable {
                 continuation.resume()
             })
         }
-        ThreadSanitizer.afterResumed()
     }
 }
